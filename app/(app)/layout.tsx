@@ -1,0 +1,10 @@
+import type { ReactNode } from 'react';
+import { AppShell } from '@/components/shell/app-shell';
+import { requireUser } from '@/lib/auth/session';
+
+export const dynamic = 'force-dynamic';
+
+export default async function AppLayout({ children }: { children: ReactNode }) {
+  const user = await requireUser();
+  return <AppShell user={{ email: user.email, name: user.name, role: user.role }}>{children}</AppShell>;
+}

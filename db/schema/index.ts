@@ -1,0 +1,5 @@
+export * from './users';
+export * from './hooks';
+export * from './automations';
+export * from './events';
+export * from './runs';

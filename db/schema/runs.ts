@@ -1,0 +1,112 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { automations } from './automations';
+import { events } from './events';
+import { users } from './users';
+
+export const RUN_STATUSES = ['queued', 'running', 'retrying', 'succeeded', 'failed', 'filtered'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export const runs = sqliteTable(
+  'runs',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    automationId: text('automation_id')
+      .notNull()
+      .references(() => automations.id, { onDelete: 'cascade' }),
+    automationVersion: integer('automation_version').notNull(),
+    eventId: text('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    hookId: text('hook_id'),
+    triggerType: text('trigger_type').notNull(),
+    status: text('status', { enum: RUN_STATUSES }).notNull(),
+    filterResult: integer('filter_result', { mode: 'boolean' }),
+    error: text('error'),
+    attemptCount: integer('attempt_count').notNull().default(0),
+    replayOf: text('replay_of'),
+    createdAt: integer('created_at').notNull(),
+    startedAt: integer('started_at'),
+    finishedAt: integer('finished_at'),
+  },
+  (t) => [
+    index('runs_user_idx').on(t.userId, t.id),
+    index('runs_user_status_idx').on(t.userId, t.status, t.id),
+    index('runs_automation_idx').on(t.automationId, t.id),
+    index('runs_event_idx').on(t.eventId),
+    index('runs_hook_idx').on(t.hookId, t.id),
+    index('runs_created_idx').on(t.createdAt),
+  ],
+);
+
+// One row per action of a run.
+export const steps = sqliteTable(
+  'steps',
+  {
+    id: text('id').primaryKey(),
+    runId: text('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    index: integer('idx').notNull(),
+    actionName: text('action_name').notNull(),
+    status: text('status', {
+      enum: ['pending', 'running', 'retrying', 'succeeded', 'failed', 'skipped'],
+    }).notNull(),
+    // Rendered request (secrets masked), kept so the timeline shows what was sent.
+    request: text('request', { mode: 'json' }),
+    result: text('result', { mode: 'json' }),
+    error: text('error'),
+    startedAt: integer('started_at'),
+    finishedAt: integer('finished_at'),
+  },
+  (t) => [uniqueIndex('steps_run_idx').on(t.runId, t.index)],
+);
+
+// One row per HTTP try. Retries add rows; rows are never rewritten.
+export const attempts = sqliteTable(
+  'attempts',
+  {
+    id: text('id').primaryKey(),
+    runId: text('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    stepIndex: integer('step_index').notNull(),
+    n: integer('n').notNull(),
+    startedAt: integer('started_at').notNull(),
+    durationMs: integer('duration_ms').notNull(),
+    host: text('host'),
+    request: text('request', { mode: 'json' }).notNull(),
+    response: text('response', { mode: 'json' }),
+    error: text('error'),
+    nextRetryAt: integer('next_retry_at'),
+  },
+  (t) => [
+    index('attempts_run_idx').on(t.runId, t.stepIndex, t.n),
+    index('attempts_started_idx').on(t.startedAt),
+  ],
+);
+
+// The durable queue. A job is claimed by setting a lease and a claim token; finishing checks the token.
+export const jobs = sqliteTable(
+  'jobs',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind').notNull(),
+    runId: text('run_id').references(() => runs.id, { onDelete: 'cascade' }),
+    payload: text('payload', { mode: 'json' }),
+    dueAt: integer('due_at').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    host: text('host'),
+    leaseUntil: integer('lease_until'),
+    claimToken: text('claim_token'),
+    idempotencyKey: text('idempotency_key'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    index('jobs_due_idx').on(t.dueAt),
+    index('jobs_run_idx').on(t.runId),
+    uniqueIndex('jobs_idempotency_unique').on(t.idempotencyKey),
+  ],
+);

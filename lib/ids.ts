@@ -1,0 +1,47 @@
+import { randomBytes } from 'node:crypto';
+
+const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
+let lastTime = 0;
+let lastRandom = new Uint8Array(10);
+
+/**
+ * Time-sortable ids (ULID layout, lower-case) with a type prefix: `evt_01j…`. Ids created later in the same
+ * process sort later, so `ORDER BY id DESC` is newest-first and doubles as the keyset cursor.
+ */
+export function newId(prefix: string): string {
+  let now = Date.now();
+  if (now <= lastTime) {
+    now = lastTime;
+    // Same millisecond: increment the random part so ids stay strictly increasing.
+    for (let i = lastRandom.length - 1; i >= 0; i--) {
+      if (lastRandom[i] === 255) {
+        lastRandom[i] = 0;
+        continue;
+      }
+      lastRandom[i]++;
+      break;
+    }
+  } else {
+    lastTime = now;
+    lastRandom = new Uint8Array(randomBytes(10));
+  }
+  let time = '';
+  let t = now;
+  for (let i = 0; i < 10; i++) {
+    time = CROCKFORD[t % 32] + time;
+    t = Math.floor(t / 32);
+  }
+  let bits = 0n;
+  for (const b of lastRandom) bits = (bits << 8n) | BigInt(b);
+  let rand = '';
+  for (let i = 0; i < 16; i++) {
+    rand = CROCKFORD[Number(bits & 31n)] + rand;
+    bits >>= 5n;
+  }
+  return `${prefix}_${time}${rand}`;
+}
+
+/** URL-safe random token with `bytes` of entropy. */
+export function randomToken(bytes = 24): string {
+  return randomBytes(bytes).toString('base64url');
+}

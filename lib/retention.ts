@@ -1,0 +1,51 @@
+import { getDbHandle } from '@/db/client';
+
+export const DEFAULT_RETENTION_DAYS = 30;
+const BATCH = 500;
+
+export function retentionDays(): number {
+  const row = getDbHandle().sqlite.prepare(`select value from settings where key = 'retentionDays'`).get() as
+    { value: string } | undefined;
+  const n = row ? Number(JSON.parse(row.value)) : DEFAULT_RETENTION_DAYS;
+  return Number.isFinite(n) && n > 0 ? n : DEFAULT_RETENTION_DAYS;
+}
+
+export interface PruneResult {
+  events: number;
+  dedupeKeys: number;
+  batches: number;
+}
+
+/**
+ * Deletes history older than the retention period in small batches (runs, steps, attempts and jobs go with their
+ * event through ON DELETE CASCADE), yielding between batches so ingestion is never blocked for long, then returns
+ * freed pages to the OS with incremental vacuum.
+ */
+export async function pruneHistory(options: { now?: number; days?: number } = {}): Promise<PruneResult> {
+  const { sqlite } = getDbHandle();
+  const now = options.now ?? Date.now();
+  const cutoff = now - (options.days ?? retentionDays()) * 86_400_000;
+  const deleteEvents = sqlite.prepare(
+    `delete from events where id in (select id from events where received_at < ? limit ${BATCH})`,
+  );
+  const deleteDedupe = sqlite.prepare(
+    `delete from event_dedupe where rowid in (select rowid from event_dedupe where created_at < ? limit ${BATCH})`,
+  );
+  const result: PruneResult = { events: 0, dedupeKeys: 0, batches: 0 };
+  for (;;) {
+    const n = deleteEvents.run(cutoff).changes;
+    result.events += n;
+    result.batches++;
+    if (n < BATCH) break;
+    await new Promise((r) => setImmediate(r));
+  }
+  for (;;) {
+    const n = deleteDedupe.run(now - 86_400_000).changes;
+    result.dedupeKeys += n;
+    if (n < BATCH) break;
+    await new Promise((r) => setImmediate(r));
+  }
+  sqlite.pragma('incremental_vacuum');
+  sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  return result;
+}
