@@ -1,0 +1,192 @@
+import type Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { newId } from '@/lib/ids';
+
+// The durable queue: jobs rows with a due time and a lease (lease_until + claim_token). A claim is one UPDATE …
+// RETURNING, so it is atomic even with several processes on the same file; finishing checks the claim token, so a
+// worker whose lease expired (and whose job was reclaimed) cannot overwrite the new owner's work.
+
+export interface Job {
+  id: string;
+  kind: string;
+  runId: string | null;
+  payload: unknown;
+  dueAt: number;
+  attempts: number;
+  host: string | null;
+  claimToken: string;
+  leaseUntil: number;
+}
+
+interface JobRow {
+  id: string;
+  kind: string;
+  run_id: string | null;
+  payload: string | null;
+  due_at: number;
+  attempts: number;
+  host: string | null;
+  claim_token: string;
+  lease_until: number;
+}
+
+const statements = new WeakMap<Database.Database, ReturnType<typeof prepare>>();
+
+function prepare(sqlite: Database.Database) {
+  return {
+    insert: sqlite.prepare(
+      `insert into jobs (id, kind, run_id, payload, due_at, attempts, host, idempotency_key, created_at)
+       values (@id, @kind, @runId, @payload, @dueAt, 0, @host, @idempotencyKey, @createdAt)
+       on conflict (idempotency_key) do nothing`,
+    ),
+    candidates: sqlite.prepare(
+      `select id, host from jobs where due_at <= ? and (lease_until is null or lease_until < ?)
+       order by due_at limit ?`,
+    ),
+    claim: sqlite.prepare(
+      `update jobs set lease_until = @leaseUntil, claim_token = @token, attempts = attempts + 1
+       where id = @id and due_at <= @now and (lease_until is null or lease_until < @now)
+       returning id, kind, run_id, payload, due_at, attempts, host, claim_token, lease_until`,
+    ),
+    reschedule: sqlite.prepare(
+      `update jobs set due_at = @dueAt, host = @host, lease_until = null, claim_token = null
+       where id = @id and claim_token = @token`,
+    ),
+    complete: sqlite.prepare(`delete from jobs where id = ? and claim_token = ?`),
+    release: sqlite.prepare(
+      `update jobs set lease_until = null, claim_token = null where id = ? and claim_token = ?`,
+    ),
+    extend: sqlite.prepare(`update jobs set lease_until = ? where id = ? and claim_token = ?`),
+    nextDue: sqlite.prepare(
+      `select min(due_at) as due from jobs where lease_until is null or lease_until < ?`,
+    ),
+    depth: sqlite.prepare(`select count(*) as n, min(due_at) as oldest from jobs where due_at <= ?`),
+  };
+}
+
+function stmts(sqlite: Database.Database) {
+  let s = statements.get(sqlite);
+  if (!s) statements.set(sqlite, (s = prepare(sqlite)));
+  return s;
+}
+
+export function enqueueJob(
+  sqlite: Database.Database,
+  job: {
+    kind: string;
+    runId?: string | null;
+    payload?: unknown;
+    dueAt: number;
+    host?: string | null;
+    idempotencyKey?: string | null;
+  },
+): string {
+  const id = newId('job');
+  stmts(sqlite).insert.run({
+    id,
+    kind: job.kind,
+    runId: job.runId ?? null,
+    payload: job.payload === undefined ? null : JSON.stringify(job.payload),
+    dueAt: job.dueAt,
+    host: job.host ?? null,
+    idempotencyKey: job.idempotencyKey ?? null,
+    createdAt: Date.now(),
+  });
+  return id;
+}
+
+/**
+ * Claims up to `limit` due jobs. `accept` may refuse a candidate (e.g. its destination host is at its concurrency
+ * limit or paused by the circuit breaker); refused jobs stay queued, untouched.
+ */
+export function claimDueJobs(
+  sqlite: Database.Database,
+  options: { limit: number; leaseMs: number; now?: number; accept?: (host: string | null) => boolean },
+): Job[] {
+  const now = options.now ?? Date.now();
+  const s = stmts(sqlite);
+  const claimed: Job[] = [];
+  if (options.limit <= 0) return claimed;
+  const candidates = s.candidates.all(now, now, Math.max(options.limit * 4, 64)) as {
+    id: string;
+    host: string | null;
+  }[];
+  for (const c of candidates) {
+    if (claimed.length >= options.limit) break;
+    if (options.accept && !options.accept(c.host)) continue;
+    const row = s.claim.get({ id: c.id, now, leaseUntil: now + options.leaseMs, token: randomUUID() }) as
+      JobRow | undefined;
+    if (!row) continue; // another process claimed it first
+    claimed.push({
+      id: row.id,
+      kind: row.kind,
+      runId: row.run_id,
+      payload: row.payload ? JSON.parse(row.payload) : null,
+      dueAt: row.due_at,
+      attempts: row.attempts,
+      host: row.host,
+      claimToken: row.claim_token,
+      leaseUntil: row.lease_until,
+    });
+  }
+  return claimed;
+}
+
+export function rescheduleJob(
+  sqlite: Database.Database,
+  job: Job,
+  dueAt: number,
+  host: string | null = job.host,
+): boolean {
+  return stmts(sqlite).reschedule.run({ id: job.id, token: job.claimToken, dueAt, host }).changes === 1;
+}
+
+export function completeJob(sqlite: Database.Database, job: Job): boolean {
+  return stmts(sqlite).complete.run(job.id, job.claimToken).changes === 1;
+}
+
+export function releaseJob(sqlite: Database.Database, job: Job): boolean {
+  return stmts(sqlite).release.run(job.id, job.claimToken).changes === 1;
+}
+
+export function extendLease(sqlite: Database.Database, job: Job, leaseUntil: number): boolean {
+  const ok = stmts(sqlite).extend.run(leaseUntil, job.id, job.claimToken).changes === 1;
+  if (ok) job.leaseUntil = leaseUntil;
+  return ok;
+}
+
+/** Earliest due time of an unleased job, or null when the queue is empty. */
+export function nextDueAt(sqlite: Database.Database, now = Date.now()): number | null {
+  return (stmts(sqlite).nextDue.get(now) as { due: number | null }).due;
+}
+
+export function queueDepth(
+  sqlite: Database.Database,
+  now = Date.now(),
+): { due: number; oldestDueAt: number | null } {
+  const row = stmts(sqlite).depth.get(now) as { n: number; oldest: number | null };
+  return { due: row.n, oldestDueAt: row.oldest };
+}
+
+// In-process wake-up: ingest and the API call wakeWorker() after committing new jobs, so the worker starts at once
+// instead of on its next poll. Kept on globalThis so the Next bundle's copy of this module reaches the same worker.
+const WAKE = Symbol.for('hookline.worker.wake');
+function wakeEmitter(): EventEmitter {
+  const g = globalThis as typeof globalThis & { [WAKE]?: EventEmitter };
+  if (!g[WAKE]) {
+    g[WAKE] = new EventEmitter();
+    g[WAKE].setMaxListeners(50);
+  }
+  return g[WAKE];
+}
+
+export function wakeWorker(): void {
+  wakeEmitter().emit('wake');
+}
+
+export function onWorkerWake(listener: () => void): () => void {
+  const e = wakeEmitter();
+  e.on('wake', listener);
+  return () => e.off('wake', listener);
+}
