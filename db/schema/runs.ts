@@ -58,6 +58,8 @@ export const steps = sqliteTable(
     request: text('request', { mode: 'json' }),
     result: text('result', { mode: 'json' }),
     error: text('error'),
+    // Attempts numbered above this count toward retry.maxAttempts; a manual retry raises it for a fresh budget.
+    attemptBase: integer('attempt_base').notNull().default(0),
     startedAt: integer('started_at'),
     finishedAt: integer('finished_at'),
   },
@@ -110,3 +112,14 @@ export const jobs = sqliteTable(
     uniqueIndex('jobs_idempotency_unique').on(t.idempotencyKey),
   ],
 );
+
+// Per-destination state shared by every worker process: circuit breaker and operator controls.
+export const destinations = sqliteTable('destinations', {
+  host: text('host').primaryKey(),
+  consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+  pausedUntil: integer('paused_until'),
+  manuallyPaused: integer('manually_paused', { mode: 'boolean' }).notNull().default(false),
+  lastFailureAt: integer('last_failure_at'),
+  lastSuccessAt: integer('last_success_at'),
+  updatedAt: integer('updated_at').notNull(),
+});

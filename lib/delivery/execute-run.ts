@@ -1,0 +1,348 @@
+import type Database from 'better-sqlite3';
+import { getDb, getDbHandle } from '@/db/client';
+import { events } from '@/db/schema';
+import { eq } from 'drizzle-orm';
+import { storedActions, type StoredAction } from '@/lib/automations/definition';
+import {
+  evaluateFilter,
+  evaluateWhen,
+  renderAction,
+  runContextFromEvent,
+  type RenderedRequest,
+  type StepBinding,
+} from '@/lib/automations/render';
+import { decrypt } from '@/lib/crypto/encryption';
+import { newId } from '@/lib/ids';
+import { loadSecretValues } from '@/lib/secrets/secrets';
+import { recordDestinationFailure, recordDestinationSuccess } from './circuit';
+import { sendRequest, type OutboundResult } from './http-client';
+import { completeJob, extendLease, rescheduleJob, type Job } from './queue';
+import { maskSecretValues, redactHeaders } from './redact';
+import { nextRetryDelayMs, shouldRetry } from './retry-policy';
+import { webhookHeaders } from './sign';
+
+const RECORDED_BODY_LIMIT = 64 * 1024;
+
+interface RunRow {
+  id: string;
+  user_id: string;
+  automation_id: string;
+  automation_version: number;
+  event_id: string;
+  status: string;
+  filter_result: number | null;
+}
+
+interface StepRow {
+  idx: number;
+  status: string;
+  result: string | null;
+  attempt_base: number;
+}
+
+interface Definition {
+  filter: string | null;
+  actions: StoredAction[];
+}
+
+export function hostOf(url: string): string | null {
+  try {
+    return new URL(url).host.toLowerCase() || null;
+  } catch {
+    return null;
+  }
+}
+
+/** The automation as it was at the run's version (history stays truthful after edits). */
+function loadDefinition(sqlite: Database.Database, run: RunRow): Definition | null {
+  const current = sqlite
+    .prepare(`select version, filter, actions from automations where id = ?`)
+    .get(run.automation_id) as { version: number; filter: string | null; actions: string } | undefined;
+  if (!current) return null;
+  let source: { filter?: unknown; actions?: unknown } = {
+    filter: current.filter,
+    actions: JSON.parse(current.actions),
+  };
+  if (current.version !== run.automation_version) {
+    const v = sqlite
+      .prepare(`select definition from automation_versions where automation_id = ? and version = ?`)
+      .get(run.automation_id, run.automation_version) as { definition: string } | undefined;
+    if (v) source = JSON.parse(v.definition) as typeof source;
+  }
+  const actions = storedActions.safeParse(source.actions);
+  if (!actions.success) return null;
+  return { filter: typeof source.filter === 'string' ? source.filter : null, actions: actions.data };
+}
+
+function truncate(text: string): string {
+  return text.length > RECORDED_BODY_LIMIT ? `${text.slice(0, RECORDED_BODY_LIMIT)}…[truncated]` : text;
+}
+
+function recordedRequest(req: RenderedRequest, secretValues: string[]) {
+  const body = req.body === null ? null : Buffer.isBuffer(req.body) ? req.body.toString('utf8') : req.body;
+  return maskSecretValues(
+    {
+      method: req.method,
+      url: req.url,
+      headers: redactHeaders(req.headers),
+      body: body === null ? null : truncate(body),
+    },
+    secretValues,
+  );
+}
+
+function responseBinding(result: OutboundResult): StepBinding {
+  const r = result.response;
+  if (!r) return { status: null, headers: {}, body: null };
+  let body: unknown = r.body;
+  if (r.bodyEncoding === 'utf8' && /json/i.test(r.headers['content-type'] ?? '') && !r.bodyTruncated) {
+    try {
+      body = JSON.parse(r.body);
+    } catch {
+      /* keep text */
+    }
+  }
+  return { status: r.status, headers: r.headers, body };
+}
+
+function describeFailure(result: OutboundResult): string {
+  if (result.error) return result.error.message;
+  return `Destination answered ${result.response?.status}`;
+}
+
+/**
+ * Executes one claim of a run job: the filter (first time), then the actions in order from the first unfinished
+ * one. A retryable failure records the attempt and reschedules the job; the next claim resumes at that action.
+ */
+export async function executeRunJob(
+  job: Job,
+  options: { leaseMs: number; policy?: Parameters<typeof sendRequest>[1] },
+) {
+  const { sqlite } = getDbHandle();
+  const now = () => Date.now();
+  const run = sqlite
+    .prepare(
+      `select id, user_id, automation_id, automation_version, event_id, status, filter_result from runs where id = ?`,
+    )
+    .get(job.runId) as RunRow | undefined;
+  if (!run || ['succeeded', 'failed', 'filtered'].includes(run.status)) {
+    completeJob(sqlite, job);
+    return;
+  }
+  const finishRun = (
+    status: 'succeeded' | 'failed' | 'filtered',
+    error: string | null,
+    filterResult?: boolean,
+  ) => {
+    sqlite.transaction(() => {
+      if (!completeJob(sqlite, job)) return; // lease lost: another worker owns it now
+      sqlite
+        .prepare(
+          `update runs set status = ?, error = ?, finished_at = ?, filter_result = coalesce(?, filter_result) where id = ?`,
+        )
+        .run(status, error, now(), filterResult === undefined ? null : filterResult ? 1 : 0, run.id);
+    })();
+  };
+
+  const definition = loadDefinition(sqlite, run);
+  if (!definition) return finishRun('failed', 'The automation no longer exists or its definition is invalid');
+  const event = getDb().select().from(events).where(eq(events.id, run.event_id)).get();
+  if (!event) return finishRun('failed', 'The event no longer exists');
+
+  const secrets = loadSecretValues(run.user_id);
+  const secretValues = Object.values(secrets);
+  const stepRows = sqlite
+    .prepare(`select idx, status, result, attempt_base from steps where run_id = ? order by idx`)
+    .all(run.id) as StepRow[];
+  const stepsByIndex = new Map(stepRows.map((s) => [s.idx, s]));
+  const bindings: StepBinding[] = [];
+  const ctx = runContextFromEvent(event, secrets, bindings);
+
+  if (run.status === 'queued' || run.filter_result === null) {
+    sqlite
+      .prepare(`update runs set status = 'running', started_at = coalesce(started_at, ?) where id = ?`)
+      .run(now(), run.id);
+    const filter = await evaluateFilter(definition.filter, ctx);
+    if (!filter.ok) return finishRun('failed', `Filter failed: ${filter.error.message}`);
+    if (!filter.pass) return finishRun('filtered', null, false);
+    sqlite.prepare(`update runs set filter_result = 1 where id = ?`).run(run.id);
+  } else {
+    sqlite.prepare(`update runs set status = 'running' where id = ?`).run(run.id);
+  }
+
+  const upsertStep = sqlite.prepare(
+    `insert into steps (id, run_id, idx, action_name, status, request, result, error, started_at, finished_at)
+     values (@id, @runId, @idx, @name, @status, @request, @result, @error, @startedAt, @finishedAt)
+     on conflict (run_id, idx) do update set status = excluded.status, request = coalesce(excluded.request, request),
+       result = coalesce(excluded.result, result), error = excluded.error, finished_at = excluded.finished_at`,
+  );
+
+  for (let i = 0; i < definition.actions.length; i++) {
+    const action = definition.actions[i];
+    const existing = stepsByIndex.get(i);
+    if (existing && (existing.status === 'succeeded' || existing.status === 'skipped')) {
+      const stored = existing.result ? (JSON.parse(existing.result) as StepBinding) : null;
+      bindings.push(stored ?? { status: null, headers: {}, body: null });
+      continue;
+    }
+    const stepBase = { id: newId('stp'), runId: run.id, idx: i, name: action.name, startedAt: now() };
+
+    const when = await evaluateWhen(action.when, ctx);
+    if (!when.ok) {
+      upsertStep.run({
+        ...stepBase,
+        status: 'failed',
+        request: null,
+        result: null,
+        error: `when: ${when.error.message}`,
+        finishedAt: now(),
+      });
+      return finishRun('failed', `Action “${action.name}”: when failed: ${when.error.message}`);
+    }
+    if (!when.pass) {
+      upsertStep.run({
+        ...stepBase,
+        status: 'skipped',
+        request: null,
+        result: null,
+        error: null,
+        finishedAt: now(),
+      });
+      bindings.push({ status: null, headers: {}, body: null });
+      continue;
+    }
+
+    const rendered = await renderAction(action, ctx);
+    if (!rendered.ok) {
+      const message = `${rendered.error.where}: ${rendered.error.message}`;
+      upsertStep.run({
+        ...stepBase,
+        status: 'failed',
+        request: null,
+        result: null,
+        error: message,
+        finishedAt: now(),
+      });
+      return finishRun('failed', `Action “${action.name}”: ${message}`);
+    }
+    const request = rendered.request;
+    const host = hostOf(request.url);
+    const n =
+      ((
+        sqlite
+          .prepare(`select max(n) as n from attempts where run_id = ? and step_index = ?`)
+          .get(run.id, i) as { n: number | null }
+      ).n ?? 0) + 1;
+    const budgetUsed = n - (existing?.attempt_base ?? 0);
+    const signingSecret = action.signingSecretEncrypted ? decrypt(action.signingSecretEncrypted) : null;
+    // webhook-id is the same on every retry of this action of this run, so destinations can deduplicate.
+    const headers = {
+      ...request.headers,
+      ...webhookHeaders(`${run.id}_${i}`, signingSecret, request.body ?? '', now()),
+    };
+    const recorded = recordedRequest({ ...request, headers }, secretValues);
+
+    extendLease(sqlite, job, now() + action.timeoutMs + options.leaseMs);
+    upsertStep.run({
+      ...stepBase,
+      status: 'running',
+      request: JSON.stringify(recorded),
+      result: null,
+      error: null,
+      finishedAt: null,
+    });
+    const startedAt = now();
+    const result = await sendRequest(
+      { method: request.method, url: request.url, headers, body: request.body, timeoutMs: action.timeoutMs },
+      options.policy,
+    );
+    const ok =
+      !!result.response && result.response.status >= 200 && result.response.status < 300 && !result.error;
+    const retry = ok ? { retry: false, reason: '' } : shouldRetry(result);
+    const delay = ok || !retry.retry ? null : nextRetryDelayMs(budgetUsed, action.retry.maxAttempts, result);
+    const nextRetryAt = delay === null ? null : now() + delay;
+    const response = result.response
+      ? maskSecretValues(
+          {
+            status: result.response.status,
+            headers: result.response.headers,
+            body: result.response.body,
+            bodyEncoding: result.response.bodyEncoding,
+            truncated: result.response.bodyTruncated,
+          },
+          secretValues,
+        )
+      : null;
+    const error = ok ? null : describeFailure(result);
+
+    const committed = sqlite.transaction(() => {
+      sqlite
+        .prepare(
+          `insert into attempts (id, run_id, step_index, n, started_at, duration_ms, host, request, response, error, next_retry_at)
+           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          newId('att'),
+          run.id,
+          i,
+          n,
+          startedAt,
+          Math.round(result.durationMs),
+          host,
+          JSON.stringify(recorded),
+          response ? JSON.stringify(response) : null,
+          error,
+          nextRetryAt,
+        );
+      sqlite.prepare(`update runs set attempt_count = attempt_count + 1 where id = ?`).run(run.id);
+      if (host && result.error?.kind !== 'blocked' && result.error?.kind !== 'invalid_url') {
+        if (ok || (result.response && result.response.status < 500 && result.response.status !== 429)) {
+          recordDestinationSuccess(sqlite, host);
+        } else if (retry.retry) {
+          recordDestinationFailure(sqlite, host);
+        }
+      }
+      if (ok) {
+        const binding = responseBinding(result);
+        upsertStep.run({
+          ...stepBase,
+          status: 'succeeded',
+          request: null,
+          result: JSON.stringify(maskSecretValues(binding, secretValues)),
+          error: null,
+          finishedAt: now(),
+        });
+        bindings.push(binding);
+        return true;
+      }
+      if (nextRetryAt !== null) {
+        upsertStep.run({
+          ...stepBase,
+          status: 'retrying',
+          request: null,
+          result: null,
+          error,
+          finishedAt: null,
+        });
+        sqlite
+          .prepare(`update runs set status = 'retrying', error = ? where id = ?`)
+          .run(`Action “${action.name}”: ${error}`, run.id);
+        return rescheduleJob(sqlite, job, nextRetryAt, host);
+      }
+      upsertStep.run({
+        ...stepBase,
+        status: 'failed',
+        request: null,
+        result: null,
+        error,
+        finishedAt: now(),
+      });
+      return false;
+    })();
+    if (ok) continue;
+    if (nextRetryAt !== null || !committed) return;
+    const why = retry.retry ? `gave up after ${budgetUsed} attempts` : retry.reason;
+    return finishRun('failed', `Action “${action.name}”: ${error}${why ? ` (${why})` : ''}`);
+  }
+  finishRun('succeeded', null);
+}

@@ -1,0 +1,142 @@
+import { getDbHandle } from '@/db/client';
+import { pausedHosts } from './circuit';
+import { executeRunJob } from './execute-run';
+import type { OutboundPolicy } from './http-client';
+import { claimDueJobs, nextDueAt, onWorkerWake, releaseJob, type Job } from './queue';
+
+export interface WorkerOptions {
+  concurrency?: number;
+  perHostConcurrency?: number;
+  /** Lease per claim; renewed before each action. A crashed worker's jobs are reclaimed once it expires. */
+  leaseMs?: number;
+  /** Longest sleep between checks for due work (other processes may add jobs without waking us). */
+  pollMs?: number;
+  policy?: OutboundPolicy;
+  /** Extra job kinds (e.g. triggers) handled by this worker. */
+  handlers?: Record<string, (job: Job) => Promise<void>>;
+}
+
+export interface Worker {
+  stop(graceMs?: number): Promise<void>;
+  stats(): { inFlight: number; claimed: number };
+}
+
+function envNumber(name: string, fallback: number): number {
+  const n = Number(process.env[name]);
+  return Number.isFinite(n) && n > 0 ? n : fallback;
+}
+
+export function startWorker(options: WorkerOptions = {}): Worker {
+  const concurrency = options.concurrency ?? envNumber('HOOKLINE_WORKER_CONCURRENCY', 32);
+  const perHost = options.perHostConcurrency ?? envNumber('HOOKLINE_WORKER_PER_HOST', 8);
+  const leaseMs = options.leaseMs ?? envNumber('HOOKLINE_LEASE_MS', 30_000);
+  const pollMs = options.pollMs ?? envNumber('HOOKLINE_WORKER_POLL_MS', 250);
+  const { sqlite } = getDbHandle();
+
+  const running = new Map<string, { job: Job; promise: Promise<void> }>();
+  const hostCounts = new Map<string, number>();
+  let stopping = false;
+  let claimedTotal = 0;
+  let timer: NodeJS.Timeout | null = null;
+  let scheduledTick = false;
+  let paused = { at: 0, hosts: new Set<string>() };
+
+  function pausedNow(): Set<string> {
+    const now = Date.now();
+    if (now - paused.at > 1000) paused = { at: now, hosts: pausedHosts(sqlite, now) };
+    return paused.hosts;
+  }
+
+  function run(job: Job): void {
+    const host = job.host ?? '';
+    hostCounts.set(host, (hostCounts.get(host) ?? 0) + 1);
+    const handler =
+      job.kind === 'run'
+        ? (j: Job) => executeRunJob(j, { leaseMs, policy: options.policy })
+        : options.handlers?.[job.kind];
+    const promise = (
+      handler ? handler(job) : Promise.reject(new Error(`No handler for job kind ${job.kind}`))
+    )
+      .catch((error: unknown) => {
+        // The lease expires and another claim retries the job; the error must not stop the worker.
+        console.error(`Job ${job.id} (${job.kind}) failed unexpectedly`, error);
+      })
+      .finally(() => {
+        running.delete(job.id);
+        hostCounts.set(host, (hostCounts.get(host) ?? 1) - 1);
+        schedule();
+      });
+    running.set(job.id, { job, promise });
+  }
+
+  function tick(): void {
+    scheduledTick = false;
+    if (stopping) return;
+    try {
+      const free = concurrency - running.size;
+      if (free > 0) {
+        const hosts = pausedNow();
+        const planned = new Map<string, number>();
+        const jobs = claimDueJobs(sqlite, {
+          limit: free,
+          leaseMs,
+          accept: (host) => {
+            if (!host) return true;
+            if (hosts.has(host)) return false;
+            const n = (hostCounts.get(host) ?? 0) + (planned.get(host) ?? 0);
+            if (n >= perHost) return false;
+            planned.set(host, (planned.get(host) ?? 0) + 1);
+            return true;
+          },
+        });
+        claimedTotal += jobs.length;
+        for (const job of jobs) run(job);
+      }
+    } catch (error) {
+      console.error('Worker claim failed', error);
+    }
+    armTimer();
+  }
+
+  function armTimer(): void {
+    if (stopping) return;
+    if (timer) clearTimeout(timer);
+    let wait = pollMs;
+    try {
+      const due = nextDueAt(sqlite);
+      if (due !== null) wait = Math.min(pollMs, Math.max(0, due - Date.now()));
+    } catch {
+      /* database busy: poll again */
+    }
+    timer = setTimeout(schedule, Math.max(wait, running.size >= concurrency ? pollMs : 5));
+    timer.unref();
+  }
+
+  function schedule(): void {
+    if (stopping || scheduledTick) return;
+    scheduledTick = true;
+    setImmediate(tick);
+  }
+
+  const unsubscribe = onWorkerWake(schedule);
+  schedule();
+
+  return {
+    stats: () => ({ inFlight: running.size, claimed: claimedTotal }),
+    async stop(graceMs = 10_000) {
+      stopping = true;
+      unsubscribe();
+      if (timer) clearTimeout(timer);
+      const all = Promise.all([...running.values()].map((r) => r.promise));
+      await Promise.race([all, new Promise((r) => setTimeout(r, graceMs).unref())]);
+      // Whatever is still in flight goes back to the queue for the next worker (at least once).
+      for (const { job } of running.values()) {
+        try {
+          releaseJob(sqlite, job);
+        } catch {
+          /* database closing */
+        }
+      }
+    },
+  };
+}
