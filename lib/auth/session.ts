@@ -49,12 +49,18 @@ export async function requireActionAdmin(): Promise<SessionUser> {
   return user;
 }
 
-/** Validates a JWT session cookie on a plain Request (route handlers that serve the browser, e.g. live streams). */
+/** Validates a JWT session cookie on a plain Request (route handlers that serve the browser, e.g. live lists). */
 export async function userFromRequestCookie(req: Request): Promise<SessionUser | null> {
-  const cookie = req.headers.get('cookie') ?? '';
+  // next-auth's getToken reads `req.cookies` (an object), not the raw header.
+  const cookies: Record<string, string> = {};
+  for (const part of (req.headers.get('cookie') ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) cookies[part.slice(0, eq).trim()] = decodeURIComponent(part.slice(eq + 1).trim());
+  }
   const token = await getToken({
-    req: { headers: { cookie } } as never,
+    req: { cookies, headers: {} } as never,
     secret: authOptions().secret,
+    secureCookie: Object.keys(cookies).some((k) => k.startsWith('__Secure-next-auth.session-token')),
   });
   if (!token?.sub) return null;
   const user = getUserById(token.sub);

@@ -275,7 +275,7 @@ export async function executeRunJob(
       : null;
     const error = ok ? null : describeFailure(result);
 
-    const committed = sqlite.transaction(() => {
+    const outcome = sqlite.transaction(() => {
       sqlite
         .prepare(
           `insert into attempts (id, run_id, step_index, n, started_at, duration_ms, host, request, response, error, next_retry_at)
@@ -313,7 +313,7 @@ export async function executeRunJob(
           finishedAt: now(),
         });
         bindings.push(binding);
-        return true;
+        return 'next' as const;
       }
       if (nextRetryAt !== null) {
         upsertStep.run({
@@ -327,7 +327,8 @@ export async function executeRunJob(
         sqlite
           .prepare(`update runs set status = 'retrying', error = ? where id = ?`)
           .run(`Action “${action.name}”: ${error}`, run.id);
-        return rescheduleJob(sqlite, job, nextRetryAt, host);
+        rescheduleJob(sqlite, job, nextRetryAt, host);
+        return 'rescheduled' as const;
       }
       upsertStep.run({
         ...stepBase,
@@ -337,10 +338,10 @@ export async function executeRunJob(
         error,
         finishedAt: now(),
       });
-      return false;
+      return 'failed' as const;
     })();
-    if (ok) continue;
-    if (nextRetryAt !== null || !committed) return;
+    if (outcome === 'next') continue;
+    if (outcome === 'rescheduled') return;
     const why = retry.retry ? `gave up after ${budgetUsed} attempts` : retry.reason;
     return finishRun('failed', `Action “${action.name}”: ${error}${why ? ` (${why})` : ''}`);
   }

@@ -1,0 +1,12 @@
+import { backtestAutomation } from '@/lib/automations/preview';
+import { ValidationError } from '@/lib/errors';
+import { field, uiRoute } from '../ui-route';
+
+export const dynamic = 'force-dynamic';
+
+export const POST = uiRoute(async ({ user, body }) => {
+  const hookId = field(body, 'hookId');
+  if (typeof hookId !== 'string' || !hookId)
+    throw new ValidationError('Choose a hook first', { hookId: 'Required' });
+  return { rows: await backtestAutomation(user, field(body, 'draft'), hookId) };
+});

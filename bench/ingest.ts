@@ -1,0 +1,123 @@
+// npm run bench:ingest — Hookline's /h/<token> under load vs a bare node:http + better-sqlite3 server.
+// 1 KB JSON, 32 keep-alive connections, 10 s each; the hook has one automation (filter + mapping) delivering to a
+// local sink running at the same time. Prints figures; asserts nothing.
+import Database from 'better-sqlite3';
+import path from 'node:path';
+import { ensureBuild, startHookline, tempDir } from './setup';
+import { fmt, payload, runLoad, startProcess, stopProcess } from './support';
+
+const SECONDS = Number(process.env.BENCH_SECONDS || 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 32);
+const HOOKLINE_PORT = 4701;
+const SINK_PORT = 4702;
+const BARE_PORT = 4703;
+const body = payload(1024);
+
+async function main() {
+  ensureBuild();
+  const sink = await startProcess(
+    [path.join(import.meta.dirname, 'sink.mjs')],
+    { PORT: String(SINK_PORT) },
+    'sink ready',
+  );
+  const app = await startHookline(HOOKLINE_PORT);
+  try {
+    const hook = await app.api<{ id: string; url: string }>('POST', '/api/v1/hooks', {
+      name: 'bench',
+      rateLimit: null,
+    });
+    await app.api('POST', '/api/v1/automations', {
+      name: 'bench relay',
+      trigger: { type: 'webhook', hookId: hook.id },
+      filter: 'amount > 100',
+      actions: [
+        {
+          name: 'sink',
+          method: 'POST',
+          url: `http://127.0.0.1:${SINK_PORT}/sink`,
+          body: '{"amount": amount, "currency": $uppercase(currency), "customer": customer}',
+        },
+      ],
+    });
+    const hookPath = new URL(hook.url).pathname;
+
+    // Warm up (JIT, connections, jsonata workers), then measure.
+    await runLoad({ url: app.base, path: hookPath, body, connections: CONNECTIONS, seconds: 2 });
+    const loadStart = Date.now();
+    const hl = await runLoad({
+      url: app.base,
+      path: hookPath,
+      body,
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+    });
+    const loadEnd = Date.now();
+
+    const db = new Database(app.dbPath, { readonly: true });
+    const pending = db.prepare(
+      `select count(*) as n from runs where status in ('queued', 'running', 'retrying')`,
+    );
+    let drained = 0;
+    for (;;) {
+      const n = (pending.get() as { n: number }).n;
+      if (n === 0) {
+        drained = Date.now();
+        break;
+      }
+      if (Date.now() - loadEnd > 120_000) {
+        console.log(`backlog not drained after 120 s: ${n} runs pending`);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const counts = db.prepare(`select status, count(*) as n from runs group by status`).all();
+    const events = db.prepare(`select count(*) as n from events where received_at >= ?`).get(loadStart) as {
+      n: number;
+    };
+    db.close();
+    const sinkCount = (await (await fetch(`http://127.0.0.1:${SINK_PORT}/__count`)).json()) as {
+      count: number;
+    };
+
+    await stopProcess(app.proc);
+
+    const bareDir = tempDir('bare');
+    const bare = await startProcess(
+      [path.join(import.meta.dirname, 'bare-server.mjs')],
+      { PORT: String(BARE_PORT), BARE_DB: path.join(bareDir, 'bare.db') },
+      'bare ready',
+    );
+    await runLoad({
+      url: `http://127.0.0.1:${BARE_PORT}`,
+      path: '/',
+      body,
+      connections: CONNECTIONS,
+      seconds: 2,
+    });
+    const bareResult = await runLoad({
+      url: `http://127.0.0.1:${BARE_PORT}`,
+      path: '/',
+      body,
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+    });
+    await stopProcess(bare);
+
+    console.log('\n== bench:ingest (1 KB JSON, %d connections, %d s)', CONNECTIONS, SECONDS);
+    console.log(`hookline /h/<token>      ${fmt(hl)}`);
+    console.log(`bare node:http + sqlite  ${fmt(bareResult)}`);
+    console.log(`ratio hookline/bare      ${(hl.rps / bareResult.rps).toFixed(2)}`);
+    console.log(`events stored during load ${events.n}; runs by status ${JSON.stringify(counts)}`);
+    console.log(
+      `sink received ${sinkCount.count}; backlog drained ${drained ? ((drained - loadEnd) / 1000).toFixed(1) + ' s after the load' : 'NOT within 120 s'}`,
+    );
+  } finally {
+    await stopProcess(app.proc).catch(() => {});
+    await stopProcess(sink).catch(() => {});
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,60 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startProcess } from './support';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+export function tempDir(name: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `hookline-bench-${name}-`));
+}
+
+export function ensureBuild(): void {
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'scripts/start.ts'), '--build-only'],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+    },
+  );
+  if (r.status !== 0) throw new Error('build failed');
+}
+
+function cli(args: string[], env: Record<string, string>): string {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'cli/index.ts'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env } as NodeJS.ProcessEnv,
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`cli ${args.join(' ')} failed: ${r.stderr}`);
+  return r.stdout.trim().split('\n').at(-1)!;
+}
+
+/** Starts Hookline (production build) on a fresh database with a user and API token. */
+export async function startHookline(port: number, extraEnv: Record<string, string> = {}) {
+  const dir = tempDir('data');
+  const env = {
+    PORT: String(port),
+    DATABASE_URL: `file:${path.join(dir, 'hookline.db')}`,
+    HOOKLINE_ALLOW_PRIVATE_NETWORKS: 'true',
+    NODE_ENV: 'production',
+    ...extraEnv,
+  };
+  cli(['user', 'create', '--email', 'bench@example.com', '--password', 'bench-password', '--admin'], env);
+  const token = cli(['token', 'create', '--email', 'bench@example.com', '--name', 'bench'], env);
+  const proc = await startProcess(['--import', 'tsx', path.join(ROOT, 'server.ts')], env, 'ready on');
+  const base = `http://127.0.0.1:${port}`;
+  async function api<T = Record<string, unknown>>(method: string, p: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${base}${p}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = (await res.json().catch(() => ({}))) as T;
+    if (!res.ok) throw new Error(`${method} ${p} → ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  }
+  return { proc, base, dir, dbPath: path.join(dir, 'hookline.db'), api, env };
+}

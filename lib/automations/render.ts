@@ -1,0 +1,191 @@
+import type { events } from '@/db/schema';
+import {
+  evaluateExpression,
+  evaluateMany,
+  isTruthy,
+  type EvaluationItem,
+  type ExpressionError,
+} from '@/lib/jsonata';
+import type { StoredAction } from './definition';
+
+// Turns a stored action and one event into the exact request to send. Shared by the delivery worker (every run),
+// the editor's preview and backtest, and "Send test", so what the editor shows is what the worker sends.
+
+export interface RunContext {
+  body: unknown;
+  rawBody: Buffer | null;
+  contentType: string | null;
+  event: EventBinding;
+  secrets: Record<string, string>;
+  steps: StepBinding[];
+}
+
+export interface EventBinding {
+  id: string;
+  hookId: string | null;
+  method: string;
+  headers: Record<string, string>;
+  query: Record<string, unknown>;
+  /** ISO 8601 */
+  receivedAt: string;
+  sourceIp: string | null;
+  source: string;
+}
+
+export interface StepBinding {
+  status: number | null;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+export interface RenderedRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: Buffer | string | null;
+}
+
+/** `where`: 'filter' | 'when' | 'url' | 'headers.<name>' | 'body'. */
+export type RenderError = { where: string; message: string; position?: number };
+
+export type ConditionResult = { ok: true; pass: boolean } | { ok: false; error: RenderError };
+export type RenderResult = { ok: true; request: RenderedRequest } | { ok: false; error: RenderError };
+
+function bindings(ctx: RunContext) {
+  return { event: ctx.event, secrets: ctx.secrets, steps: ctx.steps };
+}
+
+function toRenderError(where: string, error: ExpressionError): RenderError {
+  return {
+    where,
+    message: error.message,
+    ...(typeof error.position === 'number' ? { position: error.position } : {}),
+  };
+}
+
+async function evaluateCondition(
+  where: 'filter' | 'when',
+  expr: string | null,
+  ctx: RunContext,
+): Promise<ConditionResult> {
+  if (expr === null || expr.trim() === '') return { ok: true, pass: true };
+  const result = await evaluateExpression(expr, ctx.body, bindings(ctx));
+  if (!result.ok) return { ok: false, error: toRenderError(where, result.error) };
+  return { ok: true, pass: isTruthy(result.value) };
+}
+
+/** The automation's filter; null or blank passes every event. */
+export function evaluateFilter(filter: string | null, ctx: RunContext): Promise<ConditionResult> {
+  return evaluateCondition('filter', filter, ctx);
+}
+
+/** An action's `when`; null or blank always runs the action. */
+export function evaluateWhen(when: string | null, ctx: RunContext): Promise<ConditionResult> {
+  return evaluateCondition('when', when, ctx);
+}
+
+type Slot = { where: string; headerName?: string };
+
+/**
+ * Renders URL and header templates and the body mapping in one round-trip to the JSONata pool.
+ * body null forwards the received bytes unchanged with the received content type; an object/array result is
+ * sent as JSON, a string as text, a number/boolean/null as JSON, undefined as no body. Header templates
+ * override the defaults whatever their case.
+ */
+export async function renderAction(action: StoredAction, ctx: RunContext): Promise<RenderResult> {
+  const items: EvaluationItem[] = [];
+  const slots: Slot[] = [];
+  items.push({ expr: action.url, kind: 'template-url' });
+  slots.push({ where: 'url' });
+  for (const [name, template] of Object.entries(action.headers ?? {})) {
+    items.push({ expr: template, kind: 'template-header' });
+    slots.push({ where: `headers.${name}`, headerName: name });
+  }
+  const mapsBody = action.body !== null && action.body.trim() !== '';
+  if (mapsBody) {
+    items.push({ expr: action.body!, kind: 'expression' });
+    slots.push({ where: 'body' });
+  }
+
+  const results = await evaluateMany(items, ctx.body, bindings(ctx));
+  for (let i = 0; i < results.length; i++) {
+    const result = results[i];
+    if (!result.ok) return { ok: false, error: toRenderError(slots[i].where, result.error) };
+  }
+  const values = results.map((r) => (r as { ok: true; value: unknown }).value);
+
+  const url = values[0] as string;
+  let body: Buffer | string | null = null;
+  let contentType: string | null = null;
+  if (mapsBody) {
+    const encoded = encodeBody(values[values.length - 1]);
+    body = encoded.body;
+    contentType = encoded.contentType;
+  } else if (ctx.rawBody && ctx.rawBody.length > 0) {
+    body = ctx.rawBody;
+    contentType = ctx.contentType;
+  }
+
+  const headers: Record<string, string> = {};
+  if (body !== null && contentType) headers['content-type'] = contentType;
+  slots.forEach((slot, i) => {
+    if (slot.headerName === undefined) return;
+    setHeader(headers, slot.headerName, values[i] as string);
+  });
+  return { ok: true, request: { method: action.method, url, headers, body } };
+}
+
+function setHeader(headers: Record<string, string>, name: string, value: string): void {
+  const lower = name.toLowerCase();
+  for (const existing of Object.keys(headers)) {
+    if (existing.toLowerCase() === lower) delete headers[existing];
+  }
+  headers[name] = value;
+}
+
+function encodeBody(value: unknown): { body: string | null; contentType: string | null } {
+  if (value === undefined) return { body: null, contentType: null };
+  if (typeof value === 'string') return { body: value, contentType: 'text/plain; charset=utf-8' };
+  // JSONata sequences and objects carry extra (non-enumerable) markers; JSON.stringify sees plain data.
+  return { body: JSON.stringify(value), contentType: 'application/json' };
+}
+
+type EventRow = typeof events.$inferSelect;
+
+function lowerCaseHeaders(raw: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!raw || typeof raw !== 'object') return out;
+  for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
+    if (value === undefined || value === null) continue;
+    out[name.toLowerCase()] = Array.isArray(value) ? value.map(String).join(', ') : String(value);
+  }
+  return out;
+}
+
+export function eventBindingFromRow(row: EventRow): EventBinding {
+  return {
+    id: row.id,
+    hookId: row.hookId,
+    method: row.method,
+    headers: lowerCaseHeaders(row.headers),
+    query: row.query && typeof row.query === 'object' ? (row.query as Record<string, unknown>) : {},
+    receivedAt: new Date(row.receivedAt).toISOString(),
+    sourceIp: row.sourceIp,
+    source: row.source,
+  };
+}
+
+export function runContextFromEvent(
+  row: EventRow,
+  secrets: Record<string, string>,
+  steps: StepBinding[],
+): RunContext {
+  return {
+    body: row.bodyParsed ?? null,
+    rawBody: row.bodyRaw ? Buffer.from(row.bodyRaw) : null,
+    contentType: row.contentType,
+    event: eventBindingFromRow(row),
+    secrets,
+    steps,
+  };
+}
