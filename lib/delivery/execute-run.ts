@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import { getDb, getDbHandle } from '@/db/client';
+import { eq, sql } from 'drizzle-orm';
+import { getWorkerDbHandle, type Db } from '@/db/client';
 import { events } from '@/db/schema';
-import { eq } from 'drizzle-orm';
 import { storedActions, type StoredAction } from '@/lib/automations/definition';
 import {
   evaluateFilter,
@@ -15,7 +15,7 @@ import { decrypt } from '@/lib/crypto/encryption';
 import { newId } from '@/lib/ids';
 import { loadSecretValues } from '@/lib/secrets/secrets';
 import { recordDestinationFailure, recordDestinationSuccess } from './circuit';
-import { sendRequest, type OutboundResult } from './http-client';
+import { sendRequest, type OutboundPolicy, type OutboundResult } from './http-client';
 import { completeJob, extendLease, rescheduleJob, type Job } from './queue';
 import { maskSecretValues, redactHeaders } from './redact';
 import { nextRetryDelayMs, shouldRetry } from './retry-policy';
@@ -45,6 +45,54 @@ interface Definition {
   actions: StoredAction[];
 }
 
+function prepare(sqlite: Database.Database, db: Db) {
+  return {
+    sqlite,
+    run: sqlite.prepare(
+      `select id, user_id, automation_id, automation_version, event_id, status, filter_result from runs where id = ?`,
+    ),
+    automation: sqlite.prepare(`select version, filter, actions from automations where id = ?`),
+    version: sqlite.prepare(
+      `select definition from automation_versions where automation_id = ? and version = ?`,
+    ),
+    event: db
+      .select()
+      .from(events)
+      .where(eq(events.id, sql.placeholder('id')))
+      .prepare(),
+    steps: sqlite.prepare(
+      `select idx, status, result, attempt_base from steps where run_id = ? order by idx`,
+    ),
+    maxAttempt: sqlite.prepare(`select max(n) as n from attempts where run_id = ? and step_index = ?`),
+    start: sqlite.prepare(
+      `update runs set status = 'running', started_at = coalesce(started_at, ?), filter_result = coalesce(?, filter_result)
+       where id = ?`,
+    ),
+    finish: sqlite.prepare(
+      `update runs set status = ?, error = ?, finished_at = ?, filter_result = coalesce(?, filter_result) where id = ?`,
+    ),
+    retrying: sqlite.prepare(`update runs set status = 'retrying', error = ? where id = ?`),
+    countAttempt: sqlite.prepare(`update runs set attempt_count = attempt_count + 1 where id = ?`),
+    attempt: sqlite.prepare(
+      `insert into attempts (id, run_id, step_index, n, started_at, duration_ms, host, request, response, error, next_retry_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    step: sqlite.prepare(
+      `insert into steps (id, run_id, idx, action_name, status, request, result, error, started_at, finished_at)
+       values (@id, @runId, @idx, @name, @status, @request, @result, @error, @startedAt, @finishedAt)
+       on conflict (run_id, idx) do update set status = excluded.status, request = coalesce(excluded.request, request),
+         result = coalesce(excluded.result, result), error = excluded.error, finished_at = excluded.finished_at`,
+    ),
+  };
+}
+
+let cached: ReturnType<typeof prepare> | null = null;
+function stmts() {
+  const { sqlite, db } = getWorkerDbHandle();
+  if (cached?.sqlite !== sqlite) cached = prepare(sqlite, db);
+  return cached;
+}
+
 export function hostOf(url: string): string | null {
   try {
     return new URL(url).host.toLowerCase() || null;
@@ -54,19 +102,16 @@ export function hostOf(url: string): string | null {
 }
 
 /** The automation as it was at the run's version (history stays truthful after edits). */
-function loadDefinition(sqlite: Database.Database, run: RunRow): Definition | null {
-  const current = sqlite
-    .prepare(`select version, filter, actions from automations where id = ?`)
-    .get(run.automation_id) as { version: number; filter: string | null; actions: string } | undefined;
+function loadDefinition(s: ReturnType<typeof stmts>, run: RunRow): Definition | null {
+  const current = s.automation.get(run.automation_id) as
+    { version: number; filter: string | null; actions: string } | undefined;
   if (!current) return null;
   let source: { filter?: unknown; actions?: unknown } = {
     filter: current.filter,
     actions: JSON.parse(current.actions),
   };
   if (current.version !== run.automation_version) {
-    const v = sqlite
-      .prepare(`select definition from automation_versions where automation_id = ? and version = ?`)
-      .get(run.automation_id, run.automation_version) as { definition: string } | undefined;
+    const v = s.version.get(run.automation_id, run.automation_version) as { definition: string } | undefined;
     if (v) source = JSON.parse(v.definition) as typeof source;
   }
   const actions = storedActions.safeParse(source.actions);
@@ -99,7 +144,7 @@ function responseBinding(result: OutboundResult): StepBinding {
     try {
       body = JSON.parse(r.body);
     } catch {
-      /* keep text */
+      /* keep the text */
     }
   }
   return { status: r.status, headers: r.headers, body };
@@ -110,21 +155,21 @@ function describeFailure(result: OutboundResult): string {
   return `Destination answered ${result.response?.status}`;
 }
 
+const EMPTY_STEP: StepBinding = { status: null, headers: {}, body: null };
+
 /**
  * Executes one claim of a run job: the filter (first time), then the actions in order from the first unfinished
  * one. A retryable failure records the attempt and reschedules the job; the next claim resumes at that action.
+ * Progress is written on the worker's connection (synchronous=NORMAL; at least once covers a lost write).
  */
 export async function executeRunJob(
   job: Job,
-  options: { leaseMs: number; policy?: Parameters<typeof sendRequest>[1] },
-) {
-  const { sqlite } = getDbHandle();
+  options: { leaseMs: number; policy?: OutboundPolicy },
+): Promise<void> {
+  const s = stmts();
+  const { sqlite } = s;
   const now = () => Date.now();
-  const run = sqlite
-    .prepare(
-      `select id, user_id, automation_id, automation_version, event_id, status, filter_result from runs where id = ?`,
-    )
-    .get(job.runId) as RunRow | undefined;
+  const run = s.run.get(job.runId) as RunRow | undefined;
   if (!run || ['succeeded', 'failed', 'filtered'].includes(run.status)) {
     completeJob(sqlite, job);
     return;
@@ -135,87 +180,41 @@ export async function executeRunJob(
     filterResult?: boolean,
   ) => {
     sqlite.transaction(() => {
-      if (!completeJob(sqlite, job)) return; // lease lost: another worker owns it now
-      sqlite
-        .prepare(
-          `update runs set status = ?, error = ?, finished_at = ?, filter_result = coalesce(?, filter_result) where id = ?`,
-        )
-        .run(status, error, now(), filterResult === undefined ? null : filterResult ? 1 : 0, run.id);
+      if (!completeJob(sqlite, job)) return; // lease lost: another worker owns the job now
+      s.finish.run(status, error, now(), filterResult === undefined ? null : filterResult ? 1 : 0, run.id);
     })();
   };
 
-  const definition = loadDefinition(sqlite, run);
+  const definition = loadDefinition(s, run);
   if (!definition) return finishRun('failed', 'The automation no longer exists or its definition is invalid');
-  const event = getDb().select().from(events).where(eq(events.id, run.event_id)).get();
+  const event = s.event.get({ id: run.event_id });
   if (!event) return finishRun('failed', 'The event no longer exists');
 
   const secrets = loadSecretValues(run.user_id);
   const secretValues = Object.values(secrets);
-  const stepRows = sqlite
-    .prepare(`select idx, status, result, attempt_base from steps where run_id = ? order by idx`)
-    .all(run.id) as StepRow[];
-  const stepsByIndex = new Map(stepRows.map((s) => [s.idx, s]));
+  const stepsByIndex = new Map((s.steps.all(run.id) as StepRow[]).map((r) => [r.idx, r]));
   const bindings: StepBinding[] = [];
   const ctx = runContextFromEvent(event, secrets, bindings);
 
-  if (run.status === 'queued' || run.filter_result === null) {
-    sqlite
-      .prepare(`update runs set status = 'running', started_at = coalesce(started_at, ?) where id = ?`)
-      .run(now(), run.id);
+  if (run.filter_result === null) {
     const filter = await evaluateFilter(definition.filter, ctx);
     if (!filter.ok) return finishRun('failed', `Filter failed: ${filter.error.message}`);
     if (!filter.pass) return finishRun('filtered', null, false);
-    sqlite.prepare(`update runs set filter_result = 1 where id = ?`).run(run.id);
-  } else {
-    sqlite.prepare(`update runs set status = 'running' where id = ?`).run(run.id);
+    s.start.run(now(), 1, run.id);
+  } else if (run.status !== 'running') {
+    s.start.run(now(), null, run.id);
   }
-
-  const upsertStep = sqlite.prepare(
-    `insert into steps (id, run_id, idx, action_name, status, request, result, error, started_at, finished_at)
-     values (@id, @runId, @idx, @name, @status, @request, @result, @error, @startedAt, @finishedAt)
-     on conflict (run_id, idx) do update set status = excluded.status, request = coalesce(excluded.request, request),
-       result = coalesce(excluded.result, result), error = excluded.error, finished_at = excluded.finished_at`,
-  );
 
   for (let i = 0; i < definition.actions.length; i++) {
     const action = definition.actions[i];
     const existing = stepsByIndex.get(i);
     if (existing && (existing.status === 'succeeded' || existing.status === 'skipped')) {
-      const stored = existing.result ? (JSON.parse(existing.result) as StepBinding) : null;
-      bindings.push(stored ?? { status: null, headers: {}, body: null });
+      bindings.push(existing.result ? (JSON.parse(existing.result) as StepBinding) : EMPTY_STEP);
       continue;
     }
     const stepBase = { id: newId('stp'), runId: run.id, idx: i, name: action.name, startedAt: now() };
-
-    const when = await evaluateWhen(action.when, ctx);
-    if (!when.ok) {
-      upsertStep.run({
-        ...stepBase,
-        status: 'failed',
-        request: null,
-        result: null,
-        error: `when: ${when.error.message}`,
-        finishedAt: now(),
-      });
-      return finishRun('failed', `Action “${action.name}”: when failed: ${when.error.message}`);
-    }
-    if (!when.pass) {
-      upsertStep.run({
-        ...stepBase,
-        status: 'skipped',
-        request: null,
-        result: null,
-        error: null,
-        finishedAt: now(),
-      });
-      bindings.push({ status: null, headers: {}, body: null });
-      continue;
-    }
-
-    const rendered = await renderAction(action, ctx);
-    if (!rendered.ok) {
-      const message = `${rendered.error.where}: ${rendered.error.message}`;
-      upsertStep.run({
+    const failStep = (message: string) => {
+      s.step.run({
         ...stepBase,
         status: 'failed',
         request: null,
@@ -223,16 +222,29 @@ export async function executeRunJob(
         error: message,
         finishedAt: now(),
       });
-      return finishRun('failed', `Action “${action.name}”: ${message}`);
+      finishRun('failed', `Action “${action.name}”: ${message}`);
+    };
+
+    const when = await evaluateWhen(action.when, ctx);
+    if (!when.ok) return failStep(`when: ${when.error.message}`);
+    if (!when.pass) {
+      s.step.run({
+        ...stepBase,
+        status: 'skipped',
+        request: null,
+        result: null,
+        error: null,
+        finishedAt: now(),
+      });
+      bindings.push(EMPTY_STEP);
+      continue;
     }
+
+    const rendered = await renderAction(action, ctx);
+    if (!rendered.ok) return failStep(`${rendered.error.where}: ${rendered.error.message}`);
     const request = rendered.request;
     const host = hostOf(request.url);
-    const n =
-      ((
-        sqlite
-          .prepare(`select max(n) as n from attempts where run_id = ? and step_index = ?`)
-          .get(run.id, i) as { n: number | null }
-      ).n ?? 0) + 1;
+    const n = ((s.maxAttempt.get(run.id, i) as { n: number | null }).n ?? 0) + 1;
     const budgetUsed = n - (existing?.attempt_base ?? 0);
     const signingSecret = action.signingSecretEncrypted ? decrypt(action.signingSecretEncrypted) : null;
     // webhook-id is the same on every retry of this action of this run, so destinations can deduplicate.
@@ -240,17 +252,11 @@ export async function executeRunJob(
       ...request.headers,
       ...webhookHeaders(`${run.id}_${i}`, signingSecret, request.body ?? '', now()),
     };
-    const recorded = recordedRequest({ ...request, headers }, secretValues);
+    const recorded = JSON.stringify(recordedRequest({ ...request, headers }, secretValues));
 
-    extendLease(sqlite, job, now() + action.timeoutMs + options.leaseMs);
-    upsertStep.run({
-      ...stepBase,
-      status: 'running',
-      request: JSON.stringify(recorded),
-      result: null,
-      error: null,
-      finishedAt: null,
-    });
+    // The claim's lease covers one default timeout; a longer action extends it first.
+    const needed = now() + action.timeoutMs + 5_000;
+    if (needed > job.leaseUntil) extendLease(sqlite, job, needed + options.leaseMs);
     const startedAt = now();
     const result = await sendRequest(
       { method: request.method, url: request.url, headers, body: request.body, timeoutMs: action.timeoutMs },
@@ -262,82 +268,67 @@ export async function executeRunJob(
     const delay = ok || !retry.retry ? null : nextRetryDelayMs(budgetUsed, action.retry.maxAttempts, result);
     const nextRetryAt = delay === null ? null : now() + delay;
     const response = result.response
-      ? maskSecretValues(
-          {
-            status: result.response.status,
-            headers: result.response.headers,
-            body: result.response.body,
-            bodyEncoding: result.response.bodyEncoding,
-            truncated: result.response.bodyTruncated,
-          },
-          secretValues,
+      ? JSON.stringify(
+          maskSecretValues(
+            {
+              status: result.response.status,
+              headers: result.response.headers,
+              body: result.response.body,
+              bodyEncoding: result.response.bodyEncoding,
+              truncated: result.response.bodyTruncated,
+            },
+            secretValues,
+          ),
         )
       : null;
     const error = ok ? null : describeFailure(result);
 
     const outcome = sqlite.transaction(() => {
-      sqlite
-        .prepare(
-          `insert into attempts (id, run_id, step_index, n, started_at, duration_ms, host, request, response, error, next_retry_at)
-           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          newId('att'),
-          run.id,
-          i,
-          n,
-          startedAt,
-          Math.round(result.durationMs),
-          host,
-          JSON.stringify(recorded),
-          response ? JSON.stringify(response) : null,
-          error,
-          nextRetryAt,
-        );
-      sqlite.prepare(`update runs set attempt_count = attempt_count + 1 where id = ?`).run(run.id);
+      const duration = Math.round(result.durationMs);
+      s.attempt.run(
+        newId('att'),
+        run.id,
+        i,
+        n,
+        startedAt,
+        duration,
+        host,
+        recorded,
+        response,
+        error,
+        nextRetryAt,
+      );
+      s.countAttempt.run(run.id);
       if (host && result.error?.kind !== 'blocked' && result.error?.kind !== 'invalid_url') {
-        if (ok || (result.response && result.response.status < 500 && result.response.status !== 429)) {
-          recordDestinationSuccess(sqlite, host);
-        } else if (retry.retry) {
-          recordDestinationFailure(sqlite, host);
-        }
+        const reachable =
+          ok || (result.response && result.response.status < 500 && result.response.status !== 429);
+        if (reachable) recordDestinationSuccess(sqlite, host);
+        else if (retry.retry) recordDestinationFailure(sqlite, host);
       }
+      const step = {
+        ...stepBase,
+        request: recorded,
+        result: null as string | null,
+        error,
+        finishedAt: now(),
+      };
       if (ok) {
         const binding = responseBinding(result);
-        upsertStep.run({
-          ...stepBase,
+        s.step.run({
+          ...step,
           status: 'succeeded',
-          request: null,
           result: JSON.stringify(maskSecretValues(binding, secretValues)),
-          error: null,
-          finishedAt: now(),
         });
         bindings.push(binding);
         return 'next' as const;
       }
       if (nextRetryAt !== null) {
-        upsertStep.run({
-          ...stepBase,
-          status: 'retrying',
-          request: null,
-          result: null,
-          error,
-          finishedAt: null,
-        });
-        sqlite
-          .prepare(`update runs set status = 'retrying', error = ? where id = ?`)
-          .run(`Action “${action.name}”: ${error}`, run.id);
+        s.step.run({ ...step, status: 'retrying', finishedAt: null });
+        s.retrying.run(`Action “${action.name}”: ${error}`, run.id);
         rescheduleJob(sqlite, job, nextRetryAt, host);
         return 'rescheduled' as const;
       }
-      upsertStep.run({
-        ...stepBase,
-        status: 'failed',
-        request: null,
-        result: null,
-        error,
-        finishedAt: now(),
-      });
+      s.step.run({ ...step, status: 'failed' });
       return 'failed' as const;
     })();
     if (outcome === 'next') continue;

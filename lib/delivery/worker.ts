@@ -1,4 +1,4 @@
-import { getDbHandle } from '@/db/client';
+import { getWorkerDbHandle } from '@/db/client';
 import { pausedHosts } from './circuit';
 import { executeRunJob } from './execute-run';
 import type { OutboundPolicy } from './http-client';
@@ -31,7 +31,7 @@ export function startWorker(options: WorkerOptions = {}): Worker {
   const perHost = options.perHostConcurrency ?? envNumber('HOOKLINE_WORKER_PER_HOST', 8);
   const leaseMs = options.leaseMs ?? envNumber('HOOKLINE_LEASE_MS', 30_000);
   const pollMs = options.pollMs ?? envNumber('HOOKLINE_WORKER_POLL_MS', 250);
-  const { sqlite } = getDbHandle();
+  const { sqlite } = getWorkerDbHandle();
 
   const running = new Map<string, { job: Job; promise: Promise<void> }>();
   const hostCounts = new Map<string, number>();
