@@ -145,6 +145,7 @@ export function AutomationEditor({
           </Card>
           <TriggerSection
             trigger={draft.trigger}
+            automationId={automationId}
             hooks={hooks}
             userTimezone={userTimezone}
             errors={errors}

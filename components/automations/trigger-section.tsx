@@ -6,8 +6,9 @@ import { useMemo } from 'react';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { Field, Input, Label, Select } from '@/components/ui/input';
 import { CodeEditor } from '@/components/editor/code-editor';
-import type { DraftTrigger, TriggerType } from './draft';
+import { triggerInput, type DraftTrigger, type TriggerType } from './draft';
 import { HeaderList } from './header-list';
+import { PollNow } from './poll-now';
 
 export interface HookOption {
   id: string;
@@ -25,7 +26,8 @@ export function nextRuns(cron: string, timezone: string, count = 5): Date[] | st
   const parts = cron.trim().split(/\s+/);
   if (parts.length !== 5 && parts.length !== 6) return 'Cron needs 5 fields, or 6 with seconds first';
   try {
-    return new Cron(cron, { timezone: timezone || undefined, paused: true }).nextRuns(count);
+    // The scheduler's default is UTC, not the browser's zone.
+    return new Cron(cron, { timezone: timezone || 'UTC', paused: true }).nextRuns(count);
   } catch (error) {
     return error instanceof Error ? error.message.replace(/^CronPattern:\s*/, '') : 'Invalid cron';
   }
@@ -33,12 +35,15 @@ export function nextRuns(cron: string, timezone: string, count = 5): Date[] | st
 
 export function TriggerSection({
   trigger,
+  automationId = null,
   hooks,
   userTimezone,
   errors,
   onChange,
 }: {
   trigger: DraftTrigger;
+  /** The saved automation, if any: Poll now marks the items it has already seen. */
+  automationId?: string | null;
   hooks: HookOption[];
   userTimezone: string;
   errors: Record<string, string>;
@@ -229,8 +234,12 @@ export function TriggerSection({
               </div>
             </div>
             <p className="text-xs text-muted-foreground">
-              The first poll only records the items that already exist; each later new item becomes an event.
+              The first poll only records the items that already exist; each later new item becomes an event,
+              in the order the items expression gives them (e.g.{' '}
+              <code className="font-mono">$reverse(items)</code> for oldest first when the API lists newest
+              first).
             </p>
+            <PollNow trigger={triggerInput(trigger)} automationId={automationId} />
           </>
         )}
       </CardContent>

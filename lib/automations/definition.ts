@@ -7,6 +7,27 @@ export const ACTION_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
 export const DEFAULT_ACTION_TIMEOUT_MS = 15_000;
 export const DEFAULT_MAX_ATTEMPTS = 8;
 export const MIN_POLL_INTERVAL_SECONDS = 5;
+export const MIN_SILENCE_SECONDS = 60;
+
+/**
+ * Smallest poll interval / silence period. HOOKLINE_TEST_FAST_TRIGGERS=1 (tests only) lowers both to 1 s so the
+ * trigger tests need not wait minutes; read at validation time, so a test server's env is enough.
+ */
+export function minimumTriggerSeconds(kind: 'poll' | 'silence'): number {
+  if (process.env.HOOKLINE_TEST_FAST_TRIGGERS === '1') return 1;
+  return kind === 'poll' ? MIN_POLL_INTERVAL_SECONDS : MIN_SILENCE_SECONDS;
+}
+
+function atLeast(kind: 'poll' | 'silence', field: string) {
+  return z
+    .number()
+    .int()
+    .min(1, `${field} must be at least 1`)
+    .superRefine((value, ctx) => {
+      const min = minimumTriggerSeconds(kind);
+      if (value < min) ctx.addIssue({ code: 'custom', message: `${field} must be at least ${min}` });
+    });
+}
 
 const expression = z.string().trim().min(1).max(20_000);
 const headerList = z.record(z.string().min(1).max(200), z.string().max(8_000));
@@ -22,17 +43,14 @@ export const pollTrigger = z.object({
   url: z.string().trim().min(1),
   method: z.enum(['GET', 'POST']).optional(),
   headers: headerList.optional(),
-  intervalSeconds: z
-    .number()
-    .int()
-    .min(MIN_POLL_INTERVAL_SECONDS, `intervalSeconds must be at least ${MIN_POLL_INTERVAL_SECONDS}`),
+  intervalSeconds: atLeast('poll', 'intervalSeconds'),
   items: expression,
   key: expression,
 });
 export const silenceTrigger = z.object({
   type: z.literal('silence'),
   hookId: z.string().min(1),
-  afterSeconds: z.number().int().min(60, 'afterSeconds must be at least 60'),
+  afterSeconds: atLeast('silence', 'afterSeconds'),
 });
 
 export const trigger = z.discriminatedUnion('type', [

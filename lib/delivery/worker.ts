@@ -1,4 +1,5 @@
 import { getWorkerDbHandle } from '@/db/client';
+import { ingestRate } from '@/lib/ingest/pressure';
 import { pausedHosts } from './circuit';
 import { executeRunJob } from './execute-run';
 import type { OutboundPolicy } from './http-client';
@@ -26,6 +27,10 @@ function envNumber(name: string, fallback: number): number {
   return Number.isFinite(n) && n > 0 ? n : fallback;
 }
 
+const BUSY_INGEST_RATE = 300;
+const BUSY_CONCURRENCY = 4;
+const MIN_TICK_INTERVAL_MS = 2;
+
 export function startWorker(options: WorkerOptions = {}): Worker {
   const concurrency = options.concurrency ?? envNumber('HOOKLINE_WORKER_CONCURRENCY', 32);
   const perHost = options.perHostConcurrency ?? envNumber('HOOKLINE_WORKER_PER_HOST', 8);
@@ -40,6 +45,7 @@ export function startWorker(options: WorkerOptions = {}): Worker {
   let timer: NodeJS.Timeout | null = null;
   let scheduledTick = false;
   let paused = { at: 0, hosts: new Set<string>() };
+  let lastTick = 0;
 
   function pausedNow(): Set<string> {
     const now = Date.now();
@@ -72,8 +78,12 @@ export function startWorker(options: WorkerOptions = {}): Worker {
   function tick(): void {
     scheduledTick = false;
     if (stopping) return;
+    lastTick = Date.now();
     try {
-      const free = concurrency - running.size;
+      // While webhooks pour in, deliveries run at a trickle so acknowledgements stay fast; the backlog drains as
+      // soon as the burst ends.
+      const busy = ingestRate(lastTick) > BUSY_INGEST_RATE;
+      const free = (busy ? BUSY_CONCURRENCY : concurrency) - running.size;
       if (free > 0) {
         const hosts = pausedNow();
         const planned = new Map<string, number>();
@@ -115,7 +125,10 @@ export function startWorker(options: WorkerOptions = {}): Worker {
   function schedule(): void {
     if (stopping || scheduledTick) return;
     scheduledTick = true;
-    setImmediate(tick);
+    // Coalesce wake-ups: many completions and commits in a burst lead to one claim, not one each.
+    const wait = lastTick + MIN_TICK_INTERVAL_MS - Date.now();
+    if (wait > 0) setTimeout(tick, wait).unref();
+    else setImmediate(tick);
   }
 
   const unsubscribe = onWorkerWake(schedule);

@@ -7,6 +7,7 @@ import { providerDeliveryId } from './dedupe-key';
 import { loadHookByToken, type IngestHook } from './hook-loader';
 import { clientIp } from './ip-allow';
 import { BodyParseError, parseBody } from './parse-body';
+import { noteIngestRequest } from './pressure';
 import { RateLimiter } from './rate-limiter';
 import { BodyAbortedError, readBodyLimited } from './read-body';
 import { storeAccepted, storeRejected, type EventRecord } from './store';
@@ -83,6 +84,7 @@ export function handleIngest(req: IncomingMessage, res: ServerResponse): void {
 
 async function ingest(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const receivedAt = Date.now();
+  noteIngestRequest(receivedAt);
   const rawUrl = req.url ?? '/';
   const q = rawUrl.indexOf('?');
   const pathname = q === -1 ? rawUrl : rawUrl.slice(0, q);

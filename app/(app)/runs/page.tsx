@@ -1,21 +1,35 @@
 import type { Metadata } from 'next';
-import { EmptyState } from '@/components/ui/empty-state';
+import { RunList } from '@/components/runs/run-list';
 import { PageHeader } from '@/components/ui/page-header';
 import { requireUser } from '@/lib/auth/session';
+import { loadRunsPage } from '@/lib/runs/live';
+import { readUrlFilter } from '@/lib/runs/url-filter';
+import { bulkRetryAction } from './actions';
 
 export const metadata: Metadata = { title: 'Runs' };
 
-export default async function RunsPage() {
-  await requireUser();
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function RunsPage({ searchParams }: Props) {
+  const user = await requireUser();
+  const filter = readUrlFilter(await searchParams);
+  const data = loadRunsPage(user, filter);
   return (
     <>
       <PageHeader
         title="Runs"
         description="Every automation applied to every event: what was sent and what came back."
       />
-      <EmptyState
-        title="No runs yet"
-        description="Runs appear here when an event reaches a hook with an enabled automation."
+      <RunList
+        // A new filter is a new list: remount so live polling and "Load more" start over.
+        key={JSON.stringify(filter)}
+        filter={filter}
+        from={data.from}
+        initial={data.items}
+        initialCursor={data.nextCursor}
+        options={data.options}
+        failed={data.failed}
+        bulkRetryAction={bulkRetryAction}
       />
     </>
   );

@@ -9,7 +9,12 @@ export function SettingsNav({ isAdmin }: { isAdmin: boolean }) {
     { href: '/settings', label: 'Profile' },
     { href: '/settings/tokens', label: 'API tokens' },
     { href: '/settings/secrets', label: 'Secrets' },
-    ...(isAdmin ? [{ href: '/settings/users', label: 'Users' }] : []),
+    ...(isAdmin
+      ? [
+          { href: '/settings/users', label: 'Users' },
+          { href: '/settings/retention', label: 'Retention' },
+        ]
+      : []),
   ];
   return (
     <nav aria-label="Settings" className="flex gap-1 overflow-x-auto border-b border-border">

@@ -1,0 +1,9 @@
+import { pollNow } from '@/lib/triggers/poll-now';
+import { uiRoute } from '../ui-route';
+
+export const dynamic = 'force-dynamic';
+
+/** POST {automationId?, draft?: {trigger}} → {status, items: [{key, item, seen}], error?}; starts no runs. */
+export const POST = uiRoute(({ user, body }) =>
+  pollNow(user, (body && typeof body === 'object' ? body : {}) as { automationId?: string; draft?: unknown }),
+);

@@ -1,0 +1,285 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getDbHandle } from '@/db/client';
+import { NotFoundError, ValidationError } from '@/lib/errors';
+import { newId } from '@/lib/ids';
+import { pruneHistory } from '@/lib/retention';
+import { useTempDatabase } from '@/test/support/db';
+import { getDashboard } from './dashboard';
+import { getRunDetail, toApiRun } from './detail';
+import { idFloor } from './id-time';
+import { countRuns, listRuns, toFtsQuery } from './query';
+import { bulkRetry, retryRun } from './retry';
+
+let cleanup: () => void;
+const alice = { id: 'usr_alice', role: 'member' as const };
+const bob = { id: 'usr_bob', role: 'member' as const };
+
+function sqlite() {
+  return getDbHandle().sqlite;
+}
+
+function insertUser(id: string) {
+  sqlite()
+    .prepare(`insert into users (id, email, password_hash, created_at, updated_at) values (?, ?, 'x', 0, 0)`)
+    .run(id, `${id}@example.com`);
+}
+
+function insertHook(userId: string, name: string): string {
+  const id = newId('hk');
+  sqlite()
+    .prepare(
+      `insert into hooks (id, user_id, name, token, allowed_methods, verification, allowed_ips, max_body_bytes, created_at, updated_at)
+       values (?, ?, ?, ?, '["POST"]', '{"scheme":"none"}', '[]', 1000, 0, 0)`,
+    )
+    .run(id, userId, name, newId('tok'));
+  return id;
+}
+
+function insertAutomation(userId: string, name: string, hookId: string): string {
+  const id = newId('aut');
+  sqlite()
+    .prepare(
+      `insert into automations (id, user_id, name, trigger_type, hook_id, trigger, actions, created_at, updated_at)
+       values (?, ?, ?, 'webhook', ?, ?, '[]', 0, 0)`,
+    )
+    .run(id, userId, name, hookId, JSON.stringify({ type: 'webhook', hookId }));
+  return id;
+}
+
+function insertEvent(userId: string, hookId: string, body: unknown, receivedAt = Date.now()): string {
+  const id = newId('evt');
+  const text = JSON.stringify(body);
+  sqlite()
+    .prepare(
+      `insert into events (id, user_id, hook_id, source, outcome, method, body_raw, body_kind, body_parsed, received_at)
+       values (?, ?, ?, 'webhook', 'accepted', 'POST', ?, 'json', ?, ?)`,
+    )
+    .run(id, userId, hookId, Buffer.from(text), text, receivedAt);
+  return id;
+}
+
+function insertRun(
+  userId: string,
+  automationId: string,
+  eventId: string,
+  hookId: string,
+  status: string,
+  createdAt = Date.now(),
+): string {
+  const id = newId('run');
+  sqlite()
+    .prepare(
+      `insert into runs (id, user_id, automation_id, automation_version, event_id, hook_id, trigger_type, status, filter_result, attempt_count, created_at, started_at, finished_at)
+       values (?, ?, ?, 1, ?, ?, 'webhook', ?, 1, 1, ?, ?, ?)`,
+    )
+    .run(id, userId, automationId, eventId, hookId, status, createdAt, createdAt, createdAt + 120);
+  return id;
+}
+
+function insertFailedStep(runId: string) {
+  const db = sqlite();
+  db.prepare(
+    `insert into steps (id, run_id, idx, action_name, status, request, error, started_at, finished_at)
+     values (?, ?, 0, 'Send', 'failed', ?, 'Destination answered 400', 1, 2)`,
+  ).run(
+    newId('stp'),
+    runId,
+    JSON.stringify({ method: 'POST', url: 'https://example.com/x', headers: {}, body: '{}' }),
+  );
+  db.prepare(
+    `insert into attempts (id, run_id, step_index, n, started_at, duration_ms, host, request, response, error)
+     values (?, ?, 0, 1, ?, 42, 'example.com', ?, ?, 'Destination answered 400')`,
+  ).run(
+    newId('att'),
+    runId,
+    Date.now(),
+    JSON.stringify({
+      method: 'POST',
+      url: 'https://example.com/x',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    }),
+    JSON.stringify({ status: 400, headers: {}, body: 'bad', bodyEncoding: 'utf8', truncated: false }),
+  );
+}
+
+let hookA: string;
+let autoA: string;
+let autoB: string;
+const runIds: string[] = [];
+let failedRun: string;
+let searchEvent: string;
+
+beforeAll(() => {
+  ({ cleanup } = useTempDatabase());
+  insertUser(alice.id);
+  insertUser(bob.id);
+  hookA = insertHook(alice.id, 'Stripe');
+  autoA = insertAutomation(alice.id, 'Forward orders', hookA);
+  autoB = insertAutomation(alice.id, 'Notify Slack', hookA);
+  for (let i = 0; i < 7; i++) {
+    const e = insertEvent(alice.id, hookA, { type: 'order.created', n: i });
+    runIds.push(insertRun(alice.id, i % 2 ? autoB : autoA, e, hookA, i === 3 ? 'failed' : 'succeeded'));
+  }
+  failedRun = runIds[3]!;
+  insertFailedStep(failedRun);
+  searchEvent = insertEvent(alice.id, hookA, { customer: { name: 'Zanzibar Quokka' } });
+  runIds.push(insertRun(alice.id, autoA, searchEvent, hookA, 'succeeded'));
+  runIds.push(insertRun(alice.id, autoB, searchEvent, hookA, 'succeeded'));
+  const bobHook = insertHook(bob.id, 'Bob');
+  const bobAuto = insertAutomation(bob.id, 'Bob automation', bobHook);
+  insertRun(
+    bob.id,
+    bobAuto,
+    insertEvent(bob.id, bobHook, { customer: { name: 'Zanzibar' } }),
+    bobHook,
+    'failed',
+  );
+});
+afterAll(() => cleanup());
+
+describe('listRuns', () => {
+  it('lists the user’s runs newest first with names, and pages with the cursor', () => {
+    const first = listRuns(alice, { limit: 4 });
+    expect(first.items.map((r) => r.id)).toEqual([...runIds].reverse().slice(0, 4));
+    expect(first.items[0]).toMatchObject({ automationName: 'Notify Slack', hookName: 'Stripe', attempts: 1 });
+    expect(first.items[0]!.durationMs).toBe(120);
+    expect(first.nextCursor).toBe(first.items[3]!.id);
+    const all = [...first.items];
+    let cursor = first.nextCursor;
+    while (cursor) {
+      const page = listRuns(alice, { limit: 4, cursor });
+      all.push(...page.items);
+      cursor = page.nextCursor;
+    }
+    expect(all.map((r) => r.id)).toEqual([...runIds].reverse());
+  });
+
+  it('filters by status, automation, event and time', () => {
+    expect(listRuns(alice, { status: 'failed' }).items.map((r) => r.id)).toEqual([failedRun]);
+    expect(listRuns(alice, { automationId: autoB }).items.every((r) => r.automationId === autoB)).toBe(true);
+    expect(listRuns(alice, { eventId: searchEvent }).items).toHaveLength(2);
+    expect(listRuns(alice, { from: Date.now() + 60_000 }).items).toHaveLength(0);
+    expect(listRuns(alice, { to: Date.now() - 60_000 }).items).toHaveLength(0);
+    expect(countRuns(alice, { status: 'succeeded' })).toEqual({ count: 8, capped: false });
+  });
+
+  it('searches event bodies, only among the user’s own events', () => {
+    const found = listRuns(alice, { q: 'zanzibar' });
+    expect(found.items.map((r) => r.eventId)).toEqual([searchEvent, searchEvent]);
+    expect(listRuns(alice, { q: 'quok*' }).items).toHaveLength(2);
+    expect(listRuns(alice, { q: 'zanzibar nowhere' }).items).toHaveLength(0);
+    expect(listRuns(alice, { q: 'order.created' }).items).toHaveLength(7);
+    expect(listRuns(bob, { q: 'quokka' }).items).toHaveLength(0);
+    // Pages end on an event boundary: an event's two runs are never split.
+    const page = listRuns(alice, { q: 'zanzibar', limit: 1 });
+    expect(page.items).toHaveLength(2);
+    expect(page.nextCursor).not.toBeNull();
+    expect(listRuns(alice, { q: 'zanzibar', limit: 1, cursor: page.nextCursor! }).items).toHaveLength(0);
+    expect(() => listRuns(alice, { q: 'x', cursor: 'run_abc' })).toThrow(ValidationError);
+  });
+
+  it('makes typed text safe for FTS5', () => {
+    expect(toFtsQuery('a"b OR (c')).toBe('"a""b" "OR" "(c"');
+    expect(toFtsQuery('  ** ()  ')).toBeNull();
+    expect(toFtsQuery('pay*')).toBe('"pay"*');
+  });
+
+  it('maps a time to an id bound', () => {
+    const now = Date.now();
+    const id = newId('run');
+    expect(id >= idFloor('run', now - 1)).toBe(true);
+    expect(id < idFloor('run', now + 10)).toBe(true);
+  });
+});
+
+describe('getRunDetail', () => {
+  it('returns the DESIGN.md shape with attempts, and hides other users’ runs', () => {
+    const api = toApiRun(getRunDetail(alice, failedRun));
+    expect(api).toMatchObject({
+      id: failedRun,
+      automationId: autoB,
+      status: 'failed',
+      steps: [
+        {
+          action: 'Send',
+          status: 'failed',
+          attempts: [
+            {
+              n: 1,
+              durationMs: 42,
+              request: { method: 'POST', url: 'https://example.com/x' },
+              response: { status: 400, headers: {}, body: 'bad' },
+              nextRetryAt: null,
+            },
+          ],
+        },
+      ],
+    });
+    expect(() => getRunDetail(bob, failedRun)).toThrow(NotFoundError);
+  });
+});
+
+describe('retryRun', () => {
+  it('requeues a failed run with a fresh budget and refuses final runs', () => {
+    expect(() => retryRun(alice, runIds[0]!)).toThrow(ValidationError);
+    expect(() => retryRun(bob, failedRun)).toThrow(NotFoundError);
+    retryRun(alice, failedRun);
+    const run = sqlite().prepare(`select status, error from runs where id = ?`).get(failedRun);
+    expect(run).toEqual({ status: 'retrying', error: null });
+    const step = sqlite().prepare(`select status, attempt_base from steps where run_id = ?`).get(failedRun);
+    expect(step).toEqual({ status: 'pending', attempt_base: 1 });
+    const jobs = sqlite().prepare(`select due_at from jobs where run_id = ?`).all(failedRun) as {
+      due_at: number;
+    }[];
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]!.due_at).toBeLessThanOrEqual(Date.now());
+    // A retrying run: its job is moved to now, no second job.
+    sqlite()
+      .prepare(`update jobs set due_at = ? where run_id = ?`)
+      .run(Date.now() + 3_600_000, failedRun);
+    retryRun(alice, failedRun);
+    const again = sqlite().prepare(`select due_at from jobs where run_id = ?`).all(failedRun) as {
+      due_at: number;
+    }[];
+    expect(again).toHaveLength(1);
+    expect(again[0]!.due_at).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('bulk-retries the failed runs matching a filter, batch by batch', () => {
+    sqlite()
+      .prepare(`update runs set status = 'failed' where user_id = ? and automation_id = ?`)
+      .run(alice.id, autoB);
+    const before = countRuns(alice, { status: 'failed', automationId: autoB }).count;
+    expect(before).toBeGreaterThan(1);
+    const result = bulkRetry(alice, { automationId: autoB });
+    expect(result).toEqual({ retried: before, nextCursor: null });
+    expect(countRuns(alice, { status: 'failed', automationId: autoB }).count).toBe(0);
+    expect(countRuns(bob, { status: 'failed' }).count).toBe(1);
+  });
+});
+
+describe('dashboard and prune', () => {
+  it('counts runs by hour and status', () => {
+    const d = getDashboard(alice, '24h');
+    expect(d.buckets).toHaveLength(24);
+    expect(d.totals.runs).toBe(runIds.length);
+    expect(d.totals.events).toBe(8);
+    expect(d.latency.samples).toBe(1);
+    expect(d.latency.p50).toBe(42);
+    expect(d.hasActivity).toBe(true);
+  });
+
+  it('prunes old events with their runs and their search index entries', async () => {
+    const old = insertEvent(alice.id, hookA, { word: 'ancientword' }, Date.now() - 40 * 86_400_000);
+    insertRun(alice.id, autoA, old, hookA, 'succeeded', Date.now() - 40 * 86_400_000);
+    expect(listRuns(alice, { q: 'ancientword' }).items).toHaveLength(1);
+    const result = await pruneHistory({ days: 30 });
+    expect(result.events).toBe(1);
+    expect(listRuns(alice, { eventId: old }).items).toHaveLength(0);
+    const fts = sqlite()
+      .prepare(`select count(*) as n from events_fts where events_fts match '"ancientword"'`)
+      .get();
+    expect(fts).toEqual({ n: 0 });
+  });
+});
