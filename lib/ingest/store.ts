@@ -1,7 +1,7 @@
 import { getDbHandle } from '@/db/client';
 import { wakeWorker } from '@/lib/delivery/queue';
 import { newId } from '@/lib/ids';
-import { insertRunsForEvent } from '@/lib/runs/create';
+import { insertRunsForEvent, type RunTarget } from '@/lib/runs/create';
 import { webhookAutomations } from './hook-loader';
 
 export const DEDUPE_WINDOW_MS = 24 * 3600_000;
@@ -112,7 +112,12 @@ function baseRow(id: string, r: EventRecord) {
   };
 }
 
-function storeOne(s: ReturnType<typeof prepare>, p: Pending): StoreResult {
+interface BatchState {
+  touched: Map<string, number>;
+  automations: Map<string, RunTarget[]>;
+}
+
+function storeOne(s: ReturnType<typeof prepare>, p: Pending, batch: BatchState): StoreResult {
   const id = newId('evt');
   if (p.kind === 'reject') {
     const r = p.record;
@@ -131,7 +136,13 @@ function storeOne(s: ReturnType<typeof prepare>, p: Pending): StoreResult {
     ...baseRow(id, r),
     bodyRaw: r.bodyRaw,
     bodyKind: r.bodyKind,
-    bodyParsed: r.bodyParsed === undefined ? null : JSON.stringify(r.bodyParsed),
+    // A JSON body's raw text already is its parsed form's JSON: no need to stringify it again.
+    bodyParsed:
+      r.bodyKind === 'json' && r.bodyRaw[0] !== 0xef
+        ? r.bodyRaw.toString('utf8')
+        : r.bodyParsed === undefined
+          ? null
+          : JSON.stringify(r.bodyParsed),
     dedupeKey: r.dedupeKey,
   };
   if (r.dedupeKey) {
@@ -150,8 +161,10 @@ function storeOne(s: ReturnType<typeof prepare>, p: Pending): StoreResult {
   }
   s.insertEvent.run({ ...row, outcome: 'accepted' });
   if (r.dedupeKey) s.upsertDedupe.run(r.hookId, r.dedupeKey, id, r.receivedAt);
-  s.touchHook.run(r.receivedAt, r.hookId);
-  const runIds = insertRunsForEvent(s.sqlite, { id, hookId: r.hookId }, webhookAutomations(r.hookId), {
+  batch.touched.set(r.hookId, r.receivedAt);
+  let targets = batch.automations.get(r.hookId);
+  if (!targets) batch.automations.set(r.hookId, (targets = webhookAutomations(r.hookId)));
+  const runIds = insertRunsForEvent(s.sqlite, { id, hookId: r.hookId }, targets, {
     now: r.receivedAt,
   });
   return { id, duplicate: false, runIds };
@@ -166,7 +179,10 @@ function flush(): void {
   const results: StoreResult[] = [];
   try {
     s.sqlite.transaction(() => {
-      for (const p of batch) results.push(storeOne(s, p));
+      // Per batch, not per event: the hooks' automations are read once, and last_event_at written once.
+      const state: BatchState = { touched: new Map(), automations: new Map() };
+      for (const p of batch) results.push(storeOne(s, p, state));
+      for (const [hookId, at] of state.touched) s.touchHook.run(at, hookId);
     })();
   } catch (error) {
     // Nothing of this batch is committed: every request in it gets an error answer (never a 2xx).

@@ -240,3 +240,35 @@ describe('silence trigger', () => {
     expect(count(`select count(*) n from events where source = 'silence'`)).toBe(2);
   });
 });
+
+describe('trigger validation and ownership', () => {
+  it('refuses a poll interval under 5 s and a silence period under 60 s', () => {
+    const poll = { type: 'poll', url: apiUrl, intervalSeconds: 4, items: 'items', key: 'id' };
+    expect(() => createAutomation(userId, { ...base, name: 'Too fast', trigger: poll })).toThrow(
+      expect.objectContaining({
+        fields: expect.objectContaining({ 'trigger.intervalSeconds': 'intervalSeconds must be at least 5' }),
+      }),
+    );
+    const silence = { type: 'silence', hookId, afterSeconds: 59 };
+    expect(() => createAutomation(userId, { ...base, name: 'Too soon', trigger: silence })).toThrow(
+      expect.objectContaining({
+        fields: expect.objectContaining({ 'trigger.afterSeconds': 'afterSeconds must be at least 60' }),
+      }),
+    );
+  });
+
+  it("Poll now refuses another user's automation with a 404", async () => {
+    const a = createAutomation(userId, {
+      ...base,
+      name: 'Mine',
+      trigger: { type: 'poll', url: apiUrl, intervalSeconds: 30, items: 'items', key: 'id' },
+    });
+    await expect(pollNow({ id: newId('usr') }, a.id)).rejects.toMatchObject({ status: 404 });
+    await expect(
+      pollNow(
+        { id: newId('usr') },
+        { automationId: a.id, draft: { trigger: { type: 'poll', url: apiUrl, items: 'items', key: 'id' } } },
+      ),
+    ).rejects.toMatchObject({ status: 404 });
+  });
+});

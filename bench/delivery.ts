@@ -1,0 +1,78 @@
+// npm run bench:delivery — sustained deliveries per second to a local sink: events are ingested with the worker
+// off, then `npm run worker` (its own process) drains the queue. Prints figures; asserts nothing.
+import path from 'node:path';
+import { ensureBuild, startHookline } from './setup';
+import { payload, runLoad, startProcess, stopProcess } from './support';
+
+const EVENTS = Number(process.env.BENCH_EVENTS || 20_000);
+const SINK_PORT = 4722;
+
+async function main() {
+  ensureBuild();
+  const sink = await startProcess(
+    [path.join(import.meta.dirname, 'sink.mjs')],
+    { PORT: String(SINK_PORT) },
+    'sink ready',
+  );
+  const app = await startHookline(4721, { HOOKLINE_WORKER: 'off' });
+  let worker: Awaited<ReturnType<typeof startProcess>> | null = null;
+  try {
+    const hook = await app.api<{ id: string; url: string }>('POST', '/api/v1/hooks', {
+      name: 'delivery',
+      rateLimit: null,
+    });
+    await app.api('POST', '/api/v1/automations', {
+      name: 'delivery',
+      trigger: { type: 'webhook', hookId: hook.id },
+      filter: 'amount > 100',
+      actions: [
+        {
+          name: 'sink',
+          method: 'POST',
+          url: `http://127.0.0.1:${SINK_PORT}/in`,
+          body: '{"amount": amount, "customer": customer}',
+        },
+      ],
+    });
+    const target = new URL(hook.url).pathname;
+    // Ingest exactly EVENTS events (closed loop until the count is reached).
+    let sent = 0;
+    while (sent < EVENTS) {
+      const r = await runLoad({
+        url: app.base,
+        path: target,
+        body: payload(512),
+        connections: 32,
+        seconds: 1,
+      });
+      sent += r.ok;
+    }
+    const start = Date.now();
+    worker = await startProcess(
+      ['--import', 'tsx', path.join(import.meta.dirname, '..', 'worker.ts')],
+      app.env,
+      'worker running',
+    );
+    let count = 0;
+    for (;;) {
+      count = ((await (await fetch(`http://127.0.0.1:${SINK_PORT}/__count`)).json()) as { count: number })
+        .count;
+      if (count >= sent || Date.now() - start > 300_000) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const seconds = (Date.now() - start) / 1000;
+    console.log(`\n== bench:delivery (${sent} queued runs, worker process, local sink)`);
+    console.log(
+      `delivered ${count} in ${seconds.toFixed(1)} s (incl. worker start) → ${Math.round(count / seconds)} deliveries/s`,
+    );
+  } finally {
+    if (worker) await stopProcess(worker);
+    await stopProcess(app.proc);
+    await stopProcess(sink);
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
