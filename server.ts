@@ -4,6 +4,7 @@ import { getDbHandle, closeDb } from '@/db/client';
 import { env, ensureGeneratedSecrets } from '@/lib/env';
 import { runtime } from '@/lib/runtime';
 import { handleIngest, isIngestPath } from '@/lib/ingest/http';
+import { handleMetrics, isMetricsPath } from '@/lib/metrics/http';
 import { startBackground, stopBackground } from '@/lib/background';
 import pkg from './package.json' with { type: 'json' };
 
@@ -33,6 +34,7 @@ export async function startServer(options: { dev: boolean; port?: number }): Pro
       handleIngest(req, res);
       return;
     }
+    if (isMetricsPath(req.url)) return handleMetrics(req, res);
     // Sign-in throttling keys on the client address; only the server can vouch for it.
     req.headers['x-hookline-client-ip'] = req.socket.remoteAddress ?? '';
     // Lets layouts send a signed-out visitor back to the page they asked for.

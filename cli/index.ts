@@ -1,7 +1,11 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { closeDb } from '@/db/client';
+import { closeDb, getDbHandle } from '@/db/client';
 import { AppError } from '@/lib/errors';
 import { pruneHistory } from '@/lib/retention';
+import { CONFLICT_CHOICES, type ConflictChoice } from '@/lib/transfer/schema';
+import { exportAutomations, importAutomations } from '@/lib/transfer/transfer';
 import { createApiToken } from '@/lib/users/api-tokens';
 import { createUser, findUserByEmail, listUsers, setPassword } from '@/lib/users/users';
 
@@ -15,11 +19,23 @@ Commands:
   user set-password --email E --password P                Set a user's password (ends their sessions)
   token create --email E [--name N]                       Create an API token; prints it as the last line
   prune [--days D]                                        Delete history older than the retention period
+  export --email E [--id ID ...] [--out F]                Export a user's automations (and their hooks, no
+                                                          secrets) as JSON, to F or standard output
+  import --email E --file F [--on-conflict skip|rename]   Import an export; a taken name is skipped (default)
+                                                          or imported as "name (2)", never overwritten
+  backup <file>                                           Online backup of the database (safe while running)
   --help                                                  Show this help
 
-Environment: DATABASE_URL (default file:./data/hookline.db)`;
+Environment: DATABASE_URL (default file:./data/hookline.db)
+Operator's guide: docs/operations.md`;
 
 class UsageError extends Error {}
+
+function userByEmail(email: string) {
+  const user = findUserByEmail(email);
+  if (!user) throw new UsageError(`No user with the email ${email}`);
+  return user;
+}
 
 function required(values: Record<string, unknown>, name: string): string {
   const v = values[name];
@@ -33,11 +49,17 @@ async function main(argv: string[]): Promise<void> {
     console.log(HELP);
     return;
   }
-  const rest = argv.slice(command === 'prune' ? 1 : 2);
-  const { values } = parseArgs({
+  const single = ['prune', 'export', 'import', 'backup'].includes(command);
+  const rest = argv.slice(single ? 1 : 2);
+  const { values, positionals } = parseArgs({
     args: rest,
     strict: true,
+    allowPositionals: command === 'backup',
     options: {
+      id: { type: 'string', multiple: true },
+      out: { type: 'string' },
+      file: { type: 'string' },
+      'on-conflict': { type: 'string' },
       email: { type: 'string' },
       password: { type: 'string' },
       name: { type: 'string' },
@@ -50,7 +72,7 @@ async function main(argv: string[]): Promise<void> {
     console.log(HELP);
     return;
   }
-  const key = command === 'prune' ? 'prune' : `${command} ${sub ?? ''}`.trim();
+  const key = single ? command : `${command} ${sub ?? ''}`.trim();
   switch (key) {
     case 'user create': {
       const user = await createUser({
@@ -89,6 +111,63 @@ async function main(argv: string[]): Promise<void> {
       if (days !== undefined && !(days > 0)) throw new UsageError('--days must be a positive number');
       const result = await pruneHistory({ days });
       console.log(`Pruned ${result.events} events (with their runs) and ${result.dedupeKeys} dedupe keys`);
+      return;
+    }
+    case 'export': {
+      const user = userByEmail(required(values, 'email'));
+      const text = `${JSON.stringify(exportAutomations(user, values.id ?? null), null, 2)}\n`;
+      if (values.out) {
+        fs.writeFileSync(values.out, text);
+        console.error(`Exported to ${values.out}`);
+      } else process.stdout.write(text);
+      return;
+    }
+    case 'import': {
+      const user = userByEmail(required(values, 'email'));
+      const onConflict = values['on-conflict'] ?? 'skip';
+      if (!(CONFLICT_CHOICES as readonly string[]).includes(onConflict)) {
+        throw new UsageError('--on-conflict must be skip or rename');
+      }
+      const file = required(values, 'file');
+      const result = importAutomations(user, fs.readFileSync(file, 'utf8'), {
+        onConflict: onConflict as ConflictChoice,
+      });
+      for (const h of result.hooks) {
+        const created = result.created.hooks.find((c) => c.key === h.key);
+        console.log(
+          created
+            ? `hook "${created.name}" created (${created.id})${h.secretRequired ? ': set its verification secret; it rejects requests until then' : ''}`
+            : `hook "${h.name}" exists: automations use it`,
+        );
+      }
+      for (const a of result.automations) {
+        const created = result.created.automations.find((c) => c.name === a.importAs);
+        if (!created) console.log(`automation "${a.name}" skipped: the name is taken`);
+        else {
+          console.log(`automation "${created.name}" imported (${created.id})`);
+          if (a.signingSecretsOmitted > 0) {
+            console.log(
+              `  ${a.signingSecretsOmitted} action(s) were signed: enter their signing secrets again`,
+            );
+          }
+        }
+      }
+      console.log(
+        `Imported ${result.created.automations.length} automation(s) and ${result.created.hooks.length} hook(s)`,
+      );
+      return;
+    }
+    case 'backup': {
+      const target = positionals[0];
+      if (!target) throw new UsageError('Missing the backup file: npm run cli -- backup <file>');
+      const resolved = path.resolve(target);
+      if (fs.existsSync(resolved)) throw new UsageError(`${resolved} exists; choose a new file name`);
+      // SQLite's online backup API: a consistent copy while the server keeps reading and writing.
+      await getDbHandle().sqlite.backup(resolved);
+      console.log(`Backed up ${getDbHandle().path} to ${resolved}`);
+      console.log(
+        'Keep HOOKLINE_ENCRYPTION_KEY (or secrets.env beside the database) too: without it, secrets cannot be decrypted.',
+      );
       return;
     }
     default:

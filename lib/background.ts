@@ -1,17 +1,28 @@
+import { startAlertEngine } from './alerts/engine';
 import { startWorker, type Worker } from './delivery/worker';
 import { runtime } from './runtime';
 import { startPruneSchedule } from './runs/prune-schedule';
+import { startSearchIndexer } from './runs/search-index';
+import { getWorkerDbHandle } from '@/db/client';
 import { startScheduler, type Scheduler } from './triggers/scheduler';
 
 // The worker (deliveries, retries) and the scheduler (schedule, poll and silence triggers) run inside the web
 // process unless HOOKLINE_WORKER=off, or in their own process via `npm run worker`.
 const KEY = Symbol.for('hookline.background');
-type G = typeof globalThis & { [KEY]?: { worker: Worker; scheduler: Scheduler; stopPrune: () => void } };
+type G = typeof globalThis & {
+  [KEY]?: { worker: Worker; scheduler: Scheduler; stopPrune: () => void; stopIndexer: () => void };
+};
 
 export function startBackground(): void {
   const g = globalThis as G;
   if (g[KEY]) return;
-  g[KEY] = { worker: startWorker(), scheduler: startScheduler(), stopPrune: startPruneSchedule() };
+  g[KEY] = {
+    worker: startWorker(),
+    scheduler: startScheduler(),
+    stopPrune: startPruneSchedule(),
+    stopIndexer: startSearchIndexer(() => getWorkerDbHandle().sqlite),
+  };
+  startAlertEngine(); // alerts (issue 8): signals from the worker and scheduler, periodic rate checks
   runtime().worker = 'running';
   runtime().scheduler = 'running';
 }
@@ -25,6 +36,7 @@ export async function stopBackground(graceMs = 10_000): Promise<void> {
   await bg.scheduler.stop(graceMs);
   runtime().scheduler = 'off';
   bg.stopPrune();
+  bg.stopIndexer();
   await bg.worker.stop(graceMs);
   delete g[KEY];
   runtime().worker = 'off';

@@ -1,4 +1,5 @@
 import { getDbHandle } from '@/db/client';
+import { logger } from '@/lib/log/logger';
 
 export const DEFAULT_RETENTION_DAYS = 30;
 const BATCH = 500;
@@ -36,12 +37,14 @@ export async function pruneHistory(options: { now?: number; days?: number } = {}
     const n = deleteEvents.run(cutoff).changes;
     result.events += n;
     result.batches++;
+    if (n > 0) logger.info({ batch: result.batches, events: n, cutoff }, 'Prune batch');
     if (n < BATCH) break;
     await new Promise((r) => setImmediate(r));
   }
   for (;;) {
     const n = deleteDedupe.run(now - 86_400_000).changes;
     result.dedupeKeys += n;
+    if (n > 0) logger.info({ dedupeKeys: n }, 'Prune batch');
     if (n < BATCH) break;
     await new Promise((r) => setImmediate(r));
   }

@@ -4,9 +4,12 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { signOut } from 'next-auth/react';
 import { useState, type ReactNode } from 'react';
+import { NotificationBell } from '@/components/alerts/notification-bell';
 import {
   AutomationIcon,
   DashboardIcon,
+  ExternalIcon,
+  KeyIcon,
   LogoutIcon,
   MenuIcon,
   RunsIcon,
@@ -21,7 +24,9 @@ const NAV = [
   { href: '/hooks', label: 'Hooks', icon: WebhookIcon },
   { href: '/automations', label: 'Automations', icon: AutomationIcon },
   { href: '/runs', label: 'Runs', icon: RunsIcon },
+  { href: '/destinations', label: 'Destinations', icon: ExternalIcon },
   { href: '/settings', label: 'Settings', icon: SettingsIcon },
+  { href: '/api-docs', label: 'API', icon: KeyIcon },
 ];
 
 export interface ShellUser {
@@ -34,7 +39,15 @@ function isActive(pathname: string, href: string) {
   return href === '/' ? pathname === '/' : pathname === href || pathname.startsWith(`${href}/`);
 }
 
-export function AppShell({ user, children }: { user: ShellUser; children: ReactNode }) {
+export function AppShell({
+  user,
+  unreadAlerts = 0,
+  children,
+}: {
+  user: ShellUser;
+  unreadAlerts?: number;
+  children: ReactNode;
+}) {
   const pathname = usePathname();
   // The mobile menu belongs to the page it was opened on, so navigating closes it.
   const [openOn, setOpenOn] = useState<string | null>(null);
@@ -101,17 +114,20 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
         {footer}
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
-        <header className="flex items-center justify-between border-b border-border p-3 md:hidden">
-          <Link href="/" className="text-lg font-semibold">
+        <header className="flex items-center justify-between gap-2 border-b border-border p-3 md:justify-end md:px-8 md:py-2">
+          <Link href="/" className="text-lg font-semibold md:hidden">
             Hookline
           </Link>
+          <div className="ml-auto md:ml-0">
+            <NotificationBell initialUnread={unreadAlerts} />
+          </div>
           <button
             type="button"
             aria-label={open ? 'Close menu' : 'Open menu'}
             aria-expanded={open}
             aria-controls="mobile-nav"
             onClick={() => setOpenOn(open ? null : pathname)}
-            className="rounded-md p-2 hover:bg-muted"
+            className="rounded-md p-2 hover:bg-muted md:hidden"
           >
             {open ? <XIcon className="size-5" /> : <MenuIcon className="size-5" />}
           </button>

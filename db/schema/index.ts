@@ -3,3 +3,4 @@ export * from './hooks';
 export * from './automations';
 export * from './events';
 export * from './runs';
+export * from './alerts';

@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { automations } from './automations';
 import { events } from './events';
 import { users } from './users';
@@ -119,6 +119,9 @@ export const destinations = sqliteTable('destinations', {
   consecutiveFailures: integer('consecutive_failures').notNull().default(0),
   pausedUntil: integer('paused_until'),
   manuallyPaused: integer('manually_paused', { mode: 'boolean' }).notNull().default(false),
+  // Operator limits (lib/destinations): null = no rate limit / the worker's default per-host concurrency.
+  maxPerSecond: real('max_per_second'),
+  maxConcurrency: integer('max_concurrency'),
   lastFailureAt: integer('last_failure_at'),
   lastSuccessAt: integer('last_success_at'),
   updatedAt: integer('updated_at').notNull(),

@@ -49,8 +49,9 @@ export function pausedHosts(sqlite: Database.Database, now = Date.now()): Set<st
   return new Set((stmts(sqlite).paused.all(now) as { host: string }[]).map((r) => r.host));
 }
 
-export function recordDestinationSuccess(sqlite: Database.Database, host: string, now = Date.now()): void {
-  stmts(sqlite).success.run(host, now, now);
+/** True when the row changed: the destination had failures or an open circuit (or its last success was stale). */
+export function recordDestinationSuccess(sqlite: Database.Database, host: string, now = Date.now()): boolean {
+  return stmts(sqlite).success.run(host, now, now).changes > 0;
 }
 
 /** Returns the time the circuit opened until, when this failure opened it. */

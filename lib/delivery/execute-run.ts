@@ -11,8 +11,12 @@ import {
   type RenderedRequest,
   type StepBinding,
 } from '@/lib/automations/render';
+import { emitAlertSignal } from '@/lib/alerts/signals';
 import { decrypt } from '@/lib/crypto/encryption';
+import { destinationGate } from '@/lib/destinations/gate';
 import { newId } from '@/lib/ids';
+import { logger } from '@/lib/log/logger';
+import { recordAttempt } from '@/lib/metrics/registry';
 import { loadSecretValues } from '@/lib/secrets/secrets';
 import { recordDestinationFailure, recordDestinationSuccess } from './circuit';
 import { sendRequest, type OutboundPolicy, type OutboundResult } from './http-client';
@@ -72,6 +76,10 @@ function prepare(sqlite: Database.Database, db: Db) {
       `update runs set status = ?, error = ?, finished_at = ?, filter_result = coalesce(?, filter_result) where id = ?`,
     ),
     retrying: sqlite.prepare(`update runs set status = 'retrying', error = ? where id = ?`),
+    // 410 Gone (Standard Webhooks: the endpoint is gone for good) disables the whole automation, with an alert.
+    disable: sqlite.prepare(
+      `update automations set enabled = 0, updated_at = ? where id = ? and enabled = 1`,
+    ),
     countAttempt: sqlite.prepare(`update runs set attempt_count = attempt_count + 1 where id = ?`),
     attempt: sqlite.prepare(
       `insert into attempts (id, run_id, step_index, n, started_at, duration_ms, host, request, response, error, next_retry_at)
@@ -179,10 +187,21 @@ export async function executeRunJob(
     error: string | null,
     filterResult?: boolean,
   ) => {
-    sqlite.transaction(() => {
-      if (!completeJob(sqlite, job)) return; // lease lost: another worker owns the job now
+    const finished = sqlite.transaction(() => {
+      if (!completeJob(sqlite, job)) return false; // lease lost: another worker owns the job now
       s.finish.run(status, error, now(), filterResult === undefined ? null : filterResult ? 1 : 0, run.id);
+      return true;
     })();
+    if (finished) {
+      emitAlertSignal({
+        kind: 'run_finished',
+        userId: run.user_id,
+        runId: run.id,
+        automationId: run.automation_id,
+        status,
+        error,
+      });
+    }
   };
 
   const definition = loadDefinition(s, run);
@@ -257,11 +276,19 @@ export async function executeRunJob(
     // The claim's lease covers one default timeout; a longer action extends it first.
     const needed = now() + action.timeoutMs + 5_000;
     if (needed > job.leaseUntil) extendLease(sqlite, job, needed + options.leaseMs);
+    // Paused, throttled or at its max concurrency: the job waits (keeping its due time, so order holds) and the
+    // worker's claim filter admits it when the destination can take it. Nothing is recorded: no attempt was made.
+    if (host && !destinationGate().acquire(host, job.host)) {
+      rescheduleJob(sqlite, job, job.dueAt, host);
+      return;
+    }
     const startedAt = now();
     const result = await sendRequest(
       { method: request.method, url: request.url, headers, body: request.body, timeoutMs: action.timeoutMs },
       options.policy,
-    );
+    ).finally(() => {
+      if (host) destinationGate().release(host);
+    });
     const ok =
       !!result.response && result.response.status >= 200 && result.response.status < 300 && !result.error;
     const retry = ok ? { retry: false, reason: '' } : shouldRetry(result);
@@ -302,8 +329,16 @@ export async function executeRunJob(
       if (host && result.error?.kind !== 'blocked' && result.error?.kind !== 'invalid_url') {
         const reachable =
           ok || (result.response && result.response.status < 500 && result.response.status !== 429);
-        if (reachable) recordDestinationSuccess(sqlite, host);
-        else if (retry.retry) recordDestinationFailure(sqlite, host);
+        if (reachable) {
+          if (recordDestinationSuccess(sqlite, host))
+            emitAlertSignal({ kind: 'destination_recovered', host });
+        } else if (retry.retry) {
+          const until = recordDestinationFailure(sqlite, host);
+          if (until !== null) {
+            const signal = { userId: run.user_id, automationId: run.automation_id, host, until };
+            emitAlertSignal({ kind: 'circuit_opened', ...signal });
+          }
+        }
       }
       const step = {
         ...stepBase,
@@ -329,10 +364,27 @@ export async function executeRunJob(
         return 'rescheduled' as const;
       }
       s.step.run({ ...step, status: 'failed' });
+      if (result.response?.status === 410 && s.disable.run(now(), run.automation_id).changes === 1) {
+        const gone = { userId: run.user_id, automationId: run.automation_id, runId: run.id, host };
+        emitAlertSignal({ kind: 'action_gone', ...gone, actionName: action.name });
+      }
       return 'failed' as const;
     })();
+    recordAttempt(
+      outcome === 'next' ? 'success' : outcome === 'rescheduled' ? 'retry' : 'failure',
+      result.response?.status,
+      result.durationMs / 1000,
+    );
     if (outcome === 'next') continue;
-    if (outcome === 'rescheduled') return;
+    // Host only, never the URL: a URL template may carry a $secrets value.
+    const logged = { runId: run.id, automationId: run.automation_id, action: i, attempt: n, host };
+    const status = result.response?.status ?? null;
+    const reason = maskSecretValues(error, secretValues);
+    if (outcome === 'rescheduled') {
+      logger.info({ ...logged, status, error: reason, nextRetryAt }, 'Retry scheduled');
+      return;
+    }
+    logger.warn({ ...logged, status, error: reason }, 'Delivery failed');
     const why = retry.retry ? `gave up after ${budgetUsed} attempts` : retry.reason;
     return finishRun('failed', `Action “${action.name}”: ${error}${why ? ` (${why})` : ''}`);
   }

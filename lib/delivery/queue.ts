@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { newId } from '@/lib/ids';
+import { logger } from '@/lib/log/logger';
 
 // The durable queue: jobs rows with a due time and a lease (lease_until + claim_token). A claim is one UPDATE …
 // RETURNING, so it is atomic even with several processes on the same file; finishing checks the claim token, so a
@@ -41,7 +42,7 @@ function prepare(sqlite: Database.Database) {
        on conflict (idempotency_key) do nothing`,
     ),
     candidates: sqlite.prepare(
-      `select id, host from jobs where due_at <= ? and (lease_until is null or lease_until < ?)
+      `select id, host, lease_until from jobs where due_at <= ? and (lease_until is null or lease_until < ?)
        order by due_at limit ?`,
     ),
     claim: sqlite.prepare(
@@ -111,6 +112,7 @@ export function claimDueJobs(
   const candidates = s.candidates.all(now, now, Math.max(options.limit * 4, 64)) as {
     id: string;
     host: string | null;
+    lease_until: number | null;
   }[];
   for (const c of candidates) {
     if (claimed.length >= options.limit) break;
@@ -118,6 +120,19 @@ export function claimDueJobs(
     const row = s.claim.get({ id: c.id, now, leaseUntil: now + options.leaseMs, token: randomUUID() }) as
       JobRow | undefined;
     if (!row) continue; // another process claimed it first
+    if (c.lease_until !== null) {
+      // Its previous holder crashed or stalled past its lease: at least once means it runs again.
+      logger.warn(
+        {
+          jobId: row.id,
+          kind: row.kind,
+          runId: row.run_id,
+          attempts: row.attempts,
+          leaseExpiredAt: c.lease_until,
+        },
+        'Lease reclaimed',
+      );
+    }
     claimed.push({
       id: row.id,
       kind: row.kind,

@@ -1,6 +1,8 @@
 import { getWorkerDbHandle } from '@/db/client';
+import { ALERT_JOB_KIND, deliverAlertJob } from '@/lib/alerts/notify';
+import { destinationGate } from '@/lib/destinations/gate';
 import { ingestRate } from '@/lib/ingest/pressure';
-import { pausedHosts } from './circuit';
+import { errorFields, logger } from '@/lib/log/logger';
 import { executeRunJob } from './execute-run';
 import type { OutboundPolicy } from './http-client';
 import { claimDueJobs, nextDueAt, onWorkerWake, releaseJob, type Job } from './queue';
@@ -44,14 +46,13 @@ export function startWorker(options: WorkerOptions = {}): Worker {
   let claimedTotal = 0;
   let timer: NodeJS.Timeout | null = null;
   let scheduledTick = false;
-  let paused = { at: 0, hosts: new Set<string>() };
   let lastTick = 0;
-
-  function pausedNow(): Set<string> {
-    const now = Date.now();
-    if (now - paused.at > 1000) paused = { at: now, hosts: pausedHosts(sqlite, now) };
-    return paused.hosts;
-  }
+  // Pause, circuit breaker, rate limit and max concurrency per destination host (lib/destinations/gate.ts).
+  const gate = destinationGate();
+  const handlers: Record<string, (job: Job) => Promise<void>> = {
+    [ALERT_JOB_KIND]: deliverAlertJob,
+    ...options.handlers,
+  };
 
   function run(job: Job): void {
     const host = job.host ?? '';
@@ -59,13 +60,13 @@ export function startWorker(options: WorkerOptions = {}): Worker {
     const handler =
       job.kind === 'run'
         ? (j: Job) => executeRunJob(j, { leaseMs, policy: options.policy })
-        : options.handlers?.[job.kind];
+        : handlers[job.kind];
     const promise = (
       handler ? handler(job) : Promise.reject(new Error(`No handler for job kind ${job.kind}`))
     )
       .catch((error: unknown) => {
         // The lease expires and another claim retries the job; the error must not stop the worker.
-        console.error(`Job ${job.id} (${job.kind}) failed unexpectedly`, error);
+        logger.error({ jobId: job.id, kind: job.kind, ...errorFields(error) }, 'Job failed unexpectedly');
       })
       .finally(() => {
         running.delete(job.id);
@@ -79,22 +80,30 @@ export function startWorker(options: WorkerOptions = {}): Worker {
     scheduledTick = false;
     if (stopping) return;
     lastTick = Date.now();
+    // When due jobs are held back (paused, throttled, at their concurrency), wake for the next token instead of
+    // spinning on jobs that are due but cannot start.
+    let held = false;
+    let wakeAt: number | null = null;
     try {
       // While webhooks pour in, deliveries run at a trickle so acknowledgements stay fast; the backlog drains as
       // soon as the burst ends.
       const busy = ingestRate(lastTick) > BUSY_INGEST_RATE;
       const free = (busy ? BUSY_CONCURRENCY : concurrency) - running.size;
       if (free > 0) {
-        const hosts = pausedNow();
+        gate.refresh(sqlite, lastTick);
         const planned = new Map<string, number>();
         const jobs = claimDueJobs(sqlite, {
           limit: free,
           leaseMs,
           accept: (host) => {
             if (!host) return true;
-            if (hosts.has(host)) return false;
             const n = (hostCounts.get(host) ?? 0) + (planned.get(host) ?? 0);
-            if (n >= perHost) return false;
+            const verdict = gate.admitClaim(host, n, perHost, lastTick);
+            if (!verdict.ok) {
+              held = true;
+              if (verdict.wakeAt !== null) wakeAt = Math.min(wakeAt ?? Infinity, verdict.wakeAt);
+              return false;
+            }
             planned.set(host, (planned.get(host) ?? 0) + 1);
             return true;
           },
@@ -103,18 +112,23 @@ export function startWorker(options: WorkerOptions = {}): Worker {
         for (const job of jobs) run(job);
       }
     } catch (error) {
-      console.error('Worker claim failed', error);
+      logger.error(errorFields(error), 'Worker claim failed');
     }
-    armTimer();
+    armTimer(held ? wakeAt : undefined);
   }
 
-  function armTimer(): void {
+  /** `heldUntil`: some due jobs were held back; null = until something changes (a completion, a wake-up). */
+  function armTimer(heldUntil?: number | null): void {
     if (stopping) return;
     if (timer) clearTimeout(timer);
     let wait = pollMs;
     try {
-      const due = nextDueAt(sqlite);
-      if (due !== null) wait = Math.min(pollMs, Math.max(0, due - Date.now()));
+      if (heldUntil !== undefined) {
+        if (heldUntil !== null) wait = Math.min(pollMs, Math.max(0, heldUntil - Date.now()));
+      } else {
+        const due = nextDueAt(sqlite);
+        if (due !== null) wait = Math.min(pollMs, Math.max(0, due - Date.now()));
+      }
     } catch {
       /* database busy: poll again */
     }

@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { redactHeaders } from '@/lib/delivery/redact';
 import { env } from '@/lib/env';
 import { evaluateExpression } from '@/lib/jsonata';
+import { errorFields, logger } from '@/lib/log/logger';
+import { recordIngest } from '@/lib/metrics/registry';
 import { verifySignature } from '@/lib/signatures';
 import { providerDeliveryId } from './dedupe-key';
 import { loadHookByToken, type IngestHook } from './hook-loader';
@@ -76,7 +78,7 @@ export function isIngestPath(url: string | undefined): boolean {
 export function handleIngest(req: IncomingMessage, res: ServerResponse): void {
   ingest(req, res).catch((error: unknown) => {
     if (error instanceof BodyAbortedError) return; // client went away mid-body; nothing acknowledged
-    console.error('Ingest failed', error);
+    logger.error(errorFields(error), 'Ingest failed');
     if (!res.headersSent) sendError(res, 503, 'Could not store the event; retry later');
     else res.destroy();
   });
@@ -84,6 +86,7 @@ export function handleIngest(req: IncomingMessage, res: ServerResponse): void {
 
 async function ingest(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const receivedAt = Date.now();
+  const started = performance.now();
   noteIngestRequest(receivedAt);
   const rawUrl = req.url ?? '/';
   const q = rawUrl.indexOf('?');
@@ -92,6 +95,7 @@ async function ingest(req: IncomingMessage, res: ServerResponse): Promise<void> 
   const hook = match ? loadHookByToken(match[1]) : null;
   if (!hook || !hook.enabled) {
     req.resume();
+    recordIngest('rejected', 404, started);
     return sendError(res, 404, 'Hook not found');
   }
 
@@ -117,9 +121,11 @@ async function ingest(req: IncomingMessage, res: ServerResponse): Promise<void> 
       rejectionRecorder.take(hook.id, REJECTIONS_RECORDED_PER_SECOND, REJECTIONS_RECORDED_PER_SECOND * 2).ok
     ) {
       await storeRejected({ ...base, rejectStatus: status, rejectReason: reason }).catch((e) =>
-        console.error('Could not record a rejected request', e),
+        logger.error(errorFields(e), 'Could not record a rejected request'),
       );
     }
+    logger.info({ hookId: hook.id, status, reason, sourceIp: base.sourceIp }, 'Ingest rejected');
+    recordIngest('rejected', status, started);
     sendError(res, status, reason, extra);
   };
 
@@ -172,7 +178,11 @@ async function ingest(req: IncomingMessage, res: ServerResponse): Promise<void> 
     bodyParsed: parsed.value,
     dedupeKey,
   });
-  if (result.duplicate) return send(res, 200, { id: result.firstId, duplicate: true });
+  if (result.duplicate) {
+    recordIngest('duplicate', 200, started);
+    return send(res, 200, { id: result.firstId, duplicate: true });
+  }
+  recordIngest('accepted', hook.response?.status ?? 202, started);
   if (hook.response) {
     return send(res, hook.response.status, hook.response.body.replaceAll('{{id}}', result.id), {
       'content-type': hook.response.contentType,

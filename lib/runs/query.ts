@@ -6,6 +6,7 @@ import { ValidationError } from '@/lib/errors';
 import type { SessionUser } from '@/lib/users/users';
 import { parseInput } from '@/lib/validation';
 import { idFloor } from './id-time';
+import { catchUpSearchIndex } from './search-index';
 
 type Owner = Pick<SessionUser, 'id'>;
 
@@ -214,6 +215,7 @@ export function listRuns(user: Owner, query: RunListQuery): RunListPage {
  */
 function searchRuns(user: Owner, q: ParsedQuery, fts: string): RunListPage {
   const { sqlite } = getDbHandle();
+  catchUpSearchIndex(sqlite);
   const { where, params } = filterConditions(user, q);
   where.push('e.user_id = @userId');
   if (q.cursor) {
@@ -270,6 +272,7 @@ export function countRuns(user: Owner, filter: RunFilter, cap = 10_000): { count
   const q = parseInput(runListQuery, { ...filter, limit: 1 });
   const fts = q.q ? toFtsQuery(q.q) : null;
   const { sqlite } = getDbHandle();
+  if (fts) catchUpSearchIndex(sqlite);
   const { where, params } = filterConditions(user, q);
   const sql = fts
     ? `select count(*) as n from (select 1 from events_fts f join events e on e.rowid = f.rowid

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { emitTriggerSignal } from '@/lib/alerts/signals'; // alerts (issue 8)
 import { newId } from '@/lib/ids';
 import { insertRunsForEvent } from '@/lib/runs/create';
 import { loadSecretValues, referencedSecretNames } from '@/lib/secrets/secrets';
@@ -215,6 +216,7 @@ export function checkSilence(sqlite: Database.Database, claim: ClaimedTrigger, n
       }).changes,
     );
     fired = 1;
+    emitTriggerSignal('silence_fired', claim, { hookId: hook.id }); // alerts (issue 8)
   });
   return fired;
 }
@@ -262,6 +264,7 @@ export async function firePoll(
           state: JSON.stringify(lastPoll(0, 0)),
         }).changes,
       );
+      emitTriggerSignal('poll_failing', claim, { failures, error: outcome.error }); // alerts (issue 8)
       return;
     }
     const fresh = new Set<string>();
@@ -274,6 +277,7 @@ export async function firePoll(
       emitEvent(sqlite, claim, 'poll', item, now, { pollKey: key });
     }
     fired = fresh.size;
+    if (claim.consecutiveFailures > 0) emitTriggerSignal('poll_recovered', claim, {}); // alerts (issue 8)
     const { n } = s.countKeys.get(claim.automationId) as { n: number };
     if (n > SEEN_KEYS_PER_AUTOMATION) {
       s.trimKeys.run({ id: claim.automationId, keep: SEEN_KEYS_PER_AUTOMATION });

@@ -21,12 +21,20 @@ export default async function AutomationsPage() {
       <PlusIcon /> New automation
     </Link>
   );
+  const headerActions = (
+    <div className="flex gap-2">
+      <Link href="/automations/transfer" className={buttonClasses('secondary')}>
+        Import / export
+      </Link>
+      {newButton}
+    </div>
+  );
   return (
     <>
       <PageHeader
         title="Automations"
         description="If this, then that: rules that turn events into outgoing requests."
-        actions={newButton}
+        actions={headerActions}
       />
       {items.length === 0 ? (
         <EmptyState

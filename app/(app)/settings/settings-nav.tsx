@@ -9,6 +9,7 @@ export function SettingsNav({ isAdmin }: { isAdmin: boolean }) {
     { href: '/settings', label: 'Profile' },
     { href: '/settings/tokens', label: 'API tokens' },
     { href: '/settings/secrets', label: 'Secrets' },
+    { href: '/settings/alerts', label: 'Alerts' },
     ...(isAdmin
       ? [
           { href: '/settings/users', label: 'Users' },
