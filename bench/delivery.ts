@@ -48,8 +48,10 @@ async function main() {
       sent += r.ok;
     }
     const start = Date.now();
+    // BENCH_WORKER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the worker.
+    const nodeArgs = process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
     worker = await startProcess(
-      ['--import', 'tsx', path.join(import.meta.dirname, '..', 'worker.ts')],
+      [...nodeArgs, '--import', 'tsx', path.join(import.meta.dirname, '..', 'worker.ts')],
       app.env,
       'worker running',
     );

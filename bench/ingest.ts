@@ -20,8 +20,13 @@ async function main() {
     { PORT: String(SINK_PORT) },
     'sink ready',
   );
-  const app = await startHookline(HOOKLINE_PORT);
+  let app: Awaited<ReturnType<typeof startHookline>> | null = null;
   try {
+    // BENCH_WORKER=off measures the endpoint alone (no deliveries competing for the CPU).
+    app = await startHookline(
+      HOOKLINE_PORT,
+      process.env.BENCH_WORKER === 'off' ? { HOOKLINE_WORKER: 'off' } : {},
+    );
     const hook = await app.api<{ id: string; url: string }>('POST', '/api/v1/hooks', {
       name: 'bench',
       rateLimit: null,
@@ -112,7 +117,7 @@ async function main() {
       `sink received ${sinkCount.count}; backlog drained ${drained ? ((drained - loadEnd) / 1000).toFixed(1) + ' s after the load' : 'NOT within 120 s'}`,
     );
   } finally {
-    await stopProcess(app.proc).catch(() => {});
+    if (app) await stopProcess(app.proc).catch(() => {});
     await stopProcess(sink).catch(() => {});
   }
 }

@@ -44,7 +44,13 @@ export async function startHookline(port: number, extraEnv: Record<string, strin
   };
   cli(['user', 'create', '--email', 'bench@example.com', '--password', 'bench-password', '--admin'], env);
   const token = cli(['token', 'create', '--email', 'bench@example.com', '--name', 'bench'], env);
-  const proc = await startProcess(['--import', 'tsx', path.join(ROOT, 'server.ts')], env, 'ready on');
+  // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server under load.
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const proc = await startProcess(
+    [...nodeArgs, '--import', 'tsx', path.join(ROOT, 'server.ts')],
+    env,
+    'ready on',
+  );
   const base = `http://127.0.0.1:${port}`;
   async function api<T = Record<string, unknown>>(method: string, p: string, body?: unknown): Promise<T> {
     const res = await fetch(`${base}${p}`, {

@@ -21,6 +21,7 @@ import { loadSecretValues } from '@/lib/secrets/secrets';
 import { recordDestinationFailure, recordDestinationSuccess } from './circuit';
 import { sendRequest, type OutboundPolicy, type OutboundResult } from './http-client';
 import { completeJob, extendLease, rescheduleJob, type Job } from './queue';
+import { writeBatched } from './write-batch';
 import { maskSecretValues, redactHeaders } from './redact';
 import { nextRetryDelayMs, shouldRetry } from './retry-policy';
 import { webhookHeaders } from './sign';
@@ -179,19 +180,19 @@ export async function executeRunJob(
   const now = () => Date.now();
   const run = s.run.get(job.runId) as RunRow | undefined;
   if (!run || ['succeeded', 'failed', 'filtered'].includes(run.status)) {
-    completeJob(sqlite, job);
+    await writeBatched(sqlite, () => completeJob(sqlite, job));
     return;
   }
-  const finishRun = (
+  const finishRun = async (
     status: 'succeeded' | 'failed' | 'filtered',
     error: string | null,
     filterResult?: boolean,
   ) => {
-    const finished = sqlite.transaction(() => {
+    const finished = await writeBatched(sqlite, () => {
       if (!completeJob(sqlite, job)) return false; // lease lost: another worker owns the job now
       s.finish.run(status, error, now(), filterResult === undefined ? null : filterResult ? 1 : 0, run.id);
       return true;
-    })();
+    });
     if (finished) {
       emitAlertSignal({
         kind: 'run_finished',
@@ -219,9 +220,9 @@ export async function executeRunJob(
     const filter = await evaluateFilter(definition.filter, ctx);
     if (!filter.ok) return finishRun('failed', `Filter failed: ${filter.error.message}`);
     if (!filter.pass) return finishRun('filtered', null, false);
-    s.start.run(now(), 1, run.id);
+    await writeBatched(sqlite, () => s.start.run(now(), 1, run.id));
   } else if (run.status !== 'running') {
-    s.start.run(now(), null, run.id);
+    await writeBatched(sqlite, () => s.start.run(now(), null, run.id));
   }
 
   for (let i = 0; i < definition.actions.length; i++) {
@@ -232,29 +233,33 @@ export async function executeRunJob(
       continue;
     }
     const stepBase = { id: newId('stp'), runId: run.id, idx: i, name: action.name, startedAt: now() };
-    const failStep = (message: string) => {
-      s.step.run({
-        ...stepBase,
-        status: 'failed',
-        request: null,
-        result: null,
-        error: message,
-        finishedAt: now(),
-      });
-      finishRun('failed', `Action “${action.name}”: ${message}`);
+    const failStep = async (message: string) => {
+      await writeBatched(sqlite, () =>
+        s.step.run({
+          ...stepBase,
+          status: 'failed',
+          request: null,
+          result: null,
+          error: message,
+          finishedAt: now(),
+        }),
+      );
+      await finishRun('failed', `Action “${action.name}”: ${message}`);
     };
 
     const when = await evaluateWhen(action.when, ctx);
     if (!when.ok) return failStep(`when: ${when.error.message}`);
     if (!when.pass) {
-      s.step.run({
-        ...stepBase,
-        status: 'skipped',
-        request: null,
-        result: null,
-        error: null,
-        finishedAt: now(),
-      });
+      await writeBatched(sqlite, () =>
+        s.step.run({
+          ...stepBase,
+          status: 'skipped',
+          request: null,
+          result: null,
+          error: null,
+          finishedAt: now(),
+        }),
+      );
       bindings.push(EMPTY_STEP);
       continue;
     }
@@ -279,7 +284,7 @@ export async function executeRunJob(
     // Paused, throttled or at its max concurrency: the job waits (keeping its due time, so order holds) and the
     // worker's claim filter admits it when the destination can take it. Nothing is recorded: no attempt was made.
     if (host && !destinationGate().acquire(host, job.host)) {
-      rescheduleJob(sqlite, job, job.dueAt, host);
+      await writeBatched(sqlite, () => rescheduleJob(sqlite, job, job.dueAt, host));
       return;
     }
     const startedAt = now();
@@ -310,7 +315,7 @@ export async function executeRunJob(
       : null;
     const error = ok ? null : describeFailure(result);
 
-    const outcome = sqlite.transaction(() => {
+    const outcome = await writeBatched(sqlite, () => {
       const duration = Math.round(result.durationMs);
       s.attempt.run(
         newId('att'),
@@ -369,7 +374,7 @@ export async function executeRunJob(
         emitAlertSignal({ kind: 'action_gone', ...gone, actionName: action.name });
       }
       return 'failed' as const;
-    })();
+    });
     recordAttempt(
       outcome === 'next' ? 'success' : outcome === 'rescheduled' ? 'retry' : 'failure',
       result.response?.status,
@@ -388,5 +393,5 @@ export async function executeRunJob(
     const why = retry.retry ? `gave up after ${budgetUsed} attempts` : retry.reason;
     return finishRun('failed', `Action “${action.name}”: ${error}${why ? ` (${why})` : ''}`);
   }
-  finishRun('succeeded', null);
+  await finishRun('succeeded', null);
 }

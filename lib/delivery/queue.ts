@@ -60,7 +60,8 @@ function prepare(sqlite: Database.Database) {
     ),
     extend: sqlite.prepare(`update jobs set lease_until = ? where id = ? and claim_token = ?`),
     nextDue: sqlite.prepare(
-      `select min(due_at) as due from jobs where lease_until is null or lease_until < ?`,
+      // Walks the due_at index and stops at the first unleased job (min() with this filter would scan the table).
+      `select due_at as due from jobs where lease_until is null or lease_until < ? order by due_at limit 1`,
     ),
     depth: sqlite.prepare(`select count(*) as n, min(due_at) as oldest from jobs where due_at <= ?`),
   };
@@ -109,42 +110,48 @@ export function claimDueJobs(
   const s = stmts(sqlite);
   const claimed: Job[] = [];
   if (options.limit <= 0) return claimed;
-  const candidates = s.candidates.all(now, now, Math.max(options.limit * 4, 64)) as {
-    id: string;
-    host: string | null;
-    lease_until: number | null;
-  }[];
-  for (const c of candidates) {
-    if (claimed.length >= options.limit) break;
-    if (options.accept && !options.accept(c.host)) continue;
-    const row = s.claim.get({ id: c.id, now, leaseUntil: now + options.leaseMs, token: randomUUID() }) as
-      JobRow | undefined;
-    if (!row) continue; // another process claimed it first
-    if (c.lease_until !== null) {
-      // Its previous holder crashed or stalled past its lease: at least once means it runs again.
-      logger.warn(
-        {
-          jobId: row.id,
+  // One transaction for the whole claim: one commit instead of one per job. IMMEDIATE takes the write lock up
+  // front, so a concurrent writer in another process makes us wait (busy_timeout) instead of failing the upgrade.
+  sqlite
+    .transaction(() => {
+      const candidates = s.candidates.all(now, now, Math.max(options.limit * 4, 64)) as {
+        id: string;
+        host: string | null;
+        lease_until: number | null;
+      }[];
+      for (const c of candidates) {
+        if (claimed.length >= options.limit) break;
+        if (options.accept && !options.accept(c.host)) continue;
+        const row = s.claim.get({ id: c.id, now, leaseUntil: now + options.leaseMs, token: randomUUID() }) as
+          JobRow | undefined;
+        if (!row) continue; // another process claimed it first
+        if (c.lease_until !== null) {
+          // Its previous holder crashed or stalled past its lease: at least once means it runs again.
+          logger.warn(
+            {
+              jobId: row.id,
+              kind: row.kind,
+              runId: row.run_id,
+              attempts: row.attempts,
+              leaseExpiredAt: c.lease_until,
+            },
+            'Lease reclaimed',
+          );
+        }
+        claimed.push({
+          id: row.id,
           kind: row.kind,
           runId: row.run_id,
+          payload: row.payload ? JSON.parse(row.payload) : null,
+          dueAt: row.due_at,
           attempts: row.attempts,
-          leaseExpiredAt: c.lease_until,
-        },
-        'Lease reclaimed',
-      );
-    }
-    claimed.push({
-      id: row.id,
-      kind: row.kind,
-      runId: row.run_id,
-      payload: row.payload ? JSON.parse(row.payload) : null,
-      dueAt: row.due_at,
-      attempts: row.attempts,
-      host: row.host,
-      claimToken: row.claim_token,
-      leaseUntil: row.lease_until,
-    });
-  }
+          host: row.host,
+          claimToken: row.claim_token,
+          leaseUntil: row.lease_until,
+        });
+      }
+    })
+    .immediate();
   return claimed;
 }
 
@@ -173,7 +180,7 @@ export function extendLease(sqlite: Database.Database, job: Job, leaseUntil: num
 
 /** Earliest due time of an unleased job, or null when the queue is empty. */
 export function nextDueAt(sqlite: Database.Database, now = Date.now()): number | null {
-  return (stmts(sqlite).nextDue.get(now) as { due: number | null }).due;
+  return (stmts(sqlite).nextDue.get(now) as { due: number } | undefined)?.due ?? null;
 }
 
 export function queueDepth(

@@ -31,6 +31,8 @@ function envNumber(name: string, fallback: number): number {
 
 const BUSY_INGEST_RATE = 300;
 const BUSY_CONCURRENCY = 4;
+/** Job starts per second allowed while ingest is busy: deliveries keep moving, acknowledgements keep the CPU. */
+const BUSY_STARTS_PER_SECOND = 100;
 const MIN_TICK_INTERVAL_MS = 2;
 
 export function startWorker(options: WorkerOptions = {}): Worker {
@@ -47,6 +49,8 @@ export function startWorker(options: WorkerOptions = {}): Worker {
   let timer: NodeJS.Timeout | null = null;
   let scheduledTick = false;
   let lastTick = 0;
+  let busyTokens = BUSY_STARTS_PER_SECOND / 10;
+  let busyRefilledAt = 0;
   // Pause, circuit breaker, rate limit and max concurrency per destination host (lib/destinations/gate.ts).
   const gate = destinationGate();
   const handlers: Record<string, (job: Job) => Promise<void>> = {
@@ -88,7 +92,19 @@ export function startWorker(options: WorkerOptions = {}): Worker {
       // While webhooks pour in, deliveries run at a trickle so acknowledgements stay fast; the backlog drains as
       // soon as the burst ends.
       const busy = ingestRate(lastTick) > BUSY_INGEST_RATE;
-      const free = (busy ? BUSY_CONCURRENCY : concurrency) - running.size;
+      let free = (busy ? BUSY_CONCURRENCY : concurrency) - running.size;
+      if (busy) {
+        busyTokens = Math.min(
+          BUSY_STARTS_PER_SECOND / 10,
+          busyTokens + ((lastTick - busyRefilledAt) * BUSY_STARTS_PER_SECOND) / 1000,
+        );
+        busyRefilledAt = lastTick;
+        free = Math.min(free, Math.floor(busyTokens));
+        if (free <= 0) {
+          held = true;
+          wakeAt = lastTick + Math.ceil(1000 / BUSY_STARTS_PER_SECOND);
+        }
+      }
       if (free > 0) {
         gate.refresh(sqlite, lastTick);
         const planned = new Map<string, number>();
@@ -109,6 +125,7 @@ export function startWorker(options: WorkerOptions = {}): Worker {
           },
         });
         claimedTotal += jobs.length;
+        if (busy) busyTokens -= jobs.length;
         for (const job of jobs) run(job);
       }
     } catch (error) {

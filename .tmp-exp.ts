@@ -1,0 +1,10 @@
+import { startHookline } from './bench/setup';
+import { fmt, payload, runLoad, stopProcess } from './bench/support';
+const mode = process.argv[2];
+const app = await startHookline(4731, mode === 'off' ? { HOOKLINE_WORKER: 'off' } : {});
+const hook = await app.api<{ id: string; url: string }>('POST', '/api/v1/hooks', { name: 'x', rateLimit: null });
+if (mode === 'auto') await app.api('POST', '/api/v1/automations', { name: 'a', trigger: { type: 'webhook', hookId: hook.id }, filter: 'amount > 100', actions: [{ name: 's', method: 'POST', url: 'http://127.0.0.1:4799/x', body: '{"a": amount}' }] });
+const path = new URL(hook.url).pathname;
+await runLoad({ url: app.base, path, body: payload(1024), connections: 32, seconds: 2 });
+const c0 = await (await fetch('http://127.0.0.1:4799/__count')).json(); const r = await runLoad({ url: app.base, path, body: payload(1024), connections: 32, seconds: 5 }); const c1 = await (await fetch('http://127.0.0.1:4799/__count')).json(); console.log(mode, fmt(r), 'delivered during load', c1.count - c0.count);
+await stopProcess(app.proc);

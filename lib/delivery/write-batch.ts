@@ -1,0 +1,52 @@
+import type Database from 'better-sqlite3';
+
+// Group commit for the worker's bookkeeping. Each delivery writes a handful of rows (attempt, step, run, job) that
+// touch many index pages; committing them one delivery at a time made WAL page writes the worker's biggest cost.
+// Writes queued in the same turn of the event loop share one transaction; each runs in its own savepoint, so one
+// failing write rolls back only itself.
+
+interface Pending {
+  fn: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+const queues = new WeakMap<Database.Database, { items: Pending[]; scheduled: boolean }>();
+
+function flush(sqlite: Database.Database): void {
+  const q = queues.get(sqlite)!;
+  const batch = q.items;
+  q.items = [];
+  q.scheduled = false;
+  const outcomes: { ok: boolean; value: unknown }[] = [];
+  try {
+    sqlite
+      .transaction(() => {
+        for (const p of batch) {
+          try {
+            outcomes.push({ ok: true, value: sqlite.transaction(p.fn)() });
+          } catch (error) {
+            outcomes.push({ ok: false, value: error });
+          }
+        }
+      })
+      .immediate();
+  } catch (error) {
+    for (const p of batch) p.reject(error);
+    return;
+  }
+  batch.forEach((p, i) => (outcomes[i].ok ? p.resolve(outcomes[i].value) : p.reject(outcomes[i].value)));
+}
+
+/** Runs `fn` inside the next batched transaction on `sqlite`; resolves with its result once committed. */
+export function writeBatched<T>(sqlite: Database.Database, fn: () => T): Promise<T> {
+  let q = queues.get(sqlite);
+  if (!q) queues.set(sqlite, (q = { items: [], scheduled: false }));
+  return new Promise<T>((resolve, reject) => {
+    q.items.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+    if (!q.scheduled) {
+      q.scheduled = true;
+      setImmediate(() => flush(sqlite));
+    }
+  });
+}
