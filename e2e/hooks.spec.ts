@@ -21,6 +21,7 @@ test('create a hook, copy its URL, and watch a test event and a real request arr
   const name = `Orders ${Date.now()}`;
   await createHook(page, name);
   await expect(page.getByText('Waiting for the first request')).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Activity' })).toContainText('Last event never');
 
   await page.getByRole('button', { name: 'Copy hook URL' }).click();
   const url = await page.evaluate(() => navigator.clipboard.readText());
@@ -52,6 +53,10 @@ test('create a hook, copy its URL, and watch a test event and a real request arr
       .getByRole('link', { name: `Open request ${id}` }),
   ).toBeVisible();
   expect(await page.evaluate(() => (window as unknown as { liveMarker?: number }).liveMarker)).toBe(1);
+
+  // The activity line is rendered with the page: after a reload it shows the last event.
+  await page.reload();
+  await expect(page.getByRole('region', { name: 'Activity' })).toContainText('Last event just now');
 
   // The test event's detail: body as a tree, then raw.
   await requestRows(page).nth(2).getByRole('link').click();

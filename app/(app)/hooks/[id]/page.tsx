@@ -1,11 +1,13 @@
 import type { Metadata } from 'next';
 import { headers } from 'next/headers';
 import { notFound } from 'next/navigation';
+import { HookActivity } from '@/components/hooks/hook-activity';
 import { LiveEvents } from '@/components/hooks/live-events';
 import { requireUser } from '@/lib/auth/session';
 import { NotFoundError } from '@/lib/errors';
 import { listEvents } from '@/lib/events/events';
 import { getHook, requestBaseUrl, toApiHook } from '@/lib/hooks/hooks';
+import { silenceStatusForHook } from '@/lib/triggers/status';
 import { HookEndpoint } from './hook-endpoint';
 import { HookHeader } from './hook-header';
 import { HookSettingsForm } from './hook-settings-form';
@@ -31,6 +33,7 @@ export default async function HookPage({ params }: Props) {
       <HookHeader hook={hook} />
       <div className="space-y-6">
         <HookEndpoint hook={hook} />
+        <HookActivity status={silenceStatusForHook(user.id, hook.id)} />
         <LiveEvents hookId={hook.id} initial={items} />
         <HookSettingsForm hook={hook} />
       </div>
