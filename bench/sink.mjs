@@ -2,16 +2,18 @@
 import http from 'node:http';
 
 let count = 0;
+let firstAt = 0;
 let lastAt = 0;
 const server = http.createServer((req, res) => {
   if (req.url === '/__count') {
-    res.end(JSON.stringify({ count, lastAt }));
+    res.end(JSON.stringify({ count, firstAt, lastAt }));
     return;
   }
   req.on('data', () => {});
   req.on('end', () => {
     count++;
     lastAt = Date.now();
+    if (count === 1) firstAt = lastAt;
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end('{"ok":true}');
   });

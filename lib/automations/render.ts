@@ -93,6 +93,50 @@ type Slot = { where: string; headerName?: string };
  * override the defaults whatever their case.
  */
 export async function renderAction(action: StoredAction, ctx: RunContext): Promise<RenderResult> {
+  const { items, slots } = renderItems(action);
+  return assembleRequest(action, ctx, slots, await evaluateMany(items, ctx.body, bindings(ctx)));
+}
+
+export type DueRenderResult =
+  | { ok: false; error: RenderError }
+  | { ok: true; filterPass: boolean; whenPass: boolean; request: RenderedRequest | null };
+
+/**
+ * The worker's path: the filter (when `filter` is given, i.e. not yet decided), the action's `when`, and the
+ * request, all in ONE round-trip to the JSONata pool. The request is rendered speculatively; a render error only
+ * counts when the filter and `when` pass.
+ */
+export async function renderActionIfDue(
+  action: StoredAction,
+  ctx: RunContext,
+  filter?: string | null,
+): Promise<DueRenderResult> {
+  const conditions: { where: 'filter' | 'when'; expr: string }[] = [];
+  if (filter !== undefined && filter !== null && filter.trim() !== '')
+    conditions.push({ where: 'filter', expr: filter });
+  if (action.when !== null && action.when.trim() !== '')
+    conditions.push({ where: 'when', expr: action.when });
+  const { items, slots } = renderItems(action);
+  const results = await evaluateMany(
+    [...conditions.map((c) => ({ expr: c.expr, kind: 'expression' as const })), ...items],
+    ctx.body,
+    bindings(ctx),
+  );
+  let filterPass = true;
+  let whenPass = true;
+  for (let i = 0; i < conditions.length; i++) {
+    const r = results[i];
+    if (!r.ok) return { ok: false, error: toRenderError(conditions[i].where, r.error) };
+    if (conditions[i].where === 'filter') filterPass = isTruthy(r.value);
+    else whenPass = isTruthy(r.value);
+    if (!filterPass || !whenPass) return { ok: true, filterPass, whenPass, request: null };
+  }
+  const rendered = assembleRequest(action, ctx, slots, results.slice(conditions.length));
+  if (!rendered.ok) return rendered;
+  return { ok: true, filterPass, whenPass, request: rendered.request };
+}
+
+function renderItems(action: StoredAction): { items: EvaluationItem[]; slots: Slot[] } {
   const items: EvaluationItem[] = [];
   const slots: Slot[] = [];
   items.push({ expr: action.url, kind: 'template-url' });
@@ -101,13 +145,23 @@ export async function renderAction(action: StoredAction, ctx: RunContext): Promi
     items.push({ expr: template, kind: 'template-header' });
     slots.push({ where: `headers.${name}`, headerName: name });
   }
-  const mapsBody = action.body !== null && action.body.trim() !== '';
-  if (mapsBody) {
+  if (mapsBody(action)) {
     items.push({ expr: action.body!, kind: 'expression' });
     slots.push({ where: 'body' });
   }
+  return { items, slots };
+}
 
-  const results = await evaluateMany(items, ctx.body, bindings(ctx));
+function mapsBody(action: StoredAction): boolean {
+  return action.body !== null && action.body.trim() !== '';
+}
+
+function assembleRequest(
+  action: StoredAction,
+  ctx: RunContext,
+  slots: Slot[],
+  results: Awaited<ReturnType<typeof evaluateMany>>,
+): RenderResult {
   for (let i = 0; i < results.length; i++) {
     const result = results[i];
     if (!result.ok) return { ok: false, error: toRenderError(slots[i].where, result.error) };
@@ -117,7 +171,7 @@ export async function renderAction(action: StoredAction, ctx: RunContext): Promi
   const url = values[0] as string;
   let body: Buffer | string | null = null;
   let contentType: string | null = null;
-  if (mapsBody) {
+  if (mapsBody(action)) {
     const encoded = encodeBody(values[values.length - 1]);
     body = encoded.body;
     contentType = encoded.contentType;

@@ -5,8 +5,7 @@ import { events } from '@/db/schema';
 import { storedActions, type StoredAction } from '@/lib/automations/definition';
 import {
   evaluateFilter,
-  evaluateWhen,
-  renderAction,
+  renderActionIfDue,
   runContextFromEvent,
   type RenderedRequest,
   type StepBinding,
@@ -111,7 +110,22 @@ export function hostOf(url: string): string | null {
 }
 
 /** The automation as it was at the run's version (history stays truthful after edits). */
+// A saved version never changes (every edit bumps it), so its parsed form can be kept.
+const definitions = new Map<string, Definition>();
+
 function loadDefinition(s: ReturnType<typeof stmts>, run: RunRow): Definition | null {
+  const key = `${run.automation_id}:${run.automation_version}`;
+  const cached = definitions.get(key);
+  if (cached) return cached;
+  const parsed = parseDefinition(s, run);
+  if (parsed) {
+    if (definitions.size >= 1000) definitions.clear();
+    definitions.set(key, parsed);
+  }
+  return parsed;
+}
+
+function parseDefinition(s: ReturnType<typeof stmts>, run: RunRow): Definition | null {
   const current = s.automation.get(run.automation_id) as
     { version: number; filter: string | null; actions: string } | undefined;
   if (!current) return null;
@@ -126,6 +140,20 @@ function loadDefinition(s: ReturnType<typeof stmts>, run: RunRow): Definition | 
   const actions = storedActions.safeParse(source.actions);
   if (!actions.success) return null;
   return { filter: typeof source.filter === 'string' ? source.filter : null, actions: actions.data };
+}
+
+// Decrypted secrets per user for a second: a burst of runs reads and decrypts them once, and an edited secret is
+// used within a second.
+const secretCache = new Map<string, { at: number; values: Record<string, string> }>();
+
+function userSecrets(userId: string): Record<string, string> {
+  const now = Date.now();
+  const hit = secretCache.get(userId);
+  if (hit && now - hit.at < 1000) return hit.values;
+  const values = loadSecretValues(userId);
+  if (secretCache.size >= 1000) secretCache.clear();
+  secretCache.set(userId, { at: now, values });
+  return values;
 }
 
 function truncate(text: string): string {
@@ -210,18 +238,22 @@ export async function executeRunJob(
   const event = s.event.get({ id: run.event_id });
   if (!event) return finishRun('failed', 'The event no longer exists');
 
-  const secrets = loadSecretValues(run.user_id);
+  const secrets = userSecrets(run.user_id);
   const secretValues = Object.values(secrets);
   const stepsByIndex = new Map((s.steps.all(run.id) as StepRow[]).map((r) => [r.idx, r]));
   const bindings: StepBinding[] = [];
   const ctx = runContextFromEvent(event, secrets, bindings);
 
-  if (run.filter_result === null) {
+  // The filter is evaluated together with the first action (one round trip to the JSONata pool); on its own only
+  // when there is no action to pair it with.
+  let filterPending = run.filter_result === null;
+  if (filterPending && definition.actions.length === 0) {
     const filter = await evaluateFilter(definition.filter, ctx);
     if (!filter.ok) return finishRun('failed', `Filter failed: ${filter.error.message}`);
     if (!filter.pass) return finishRun('filtered', null, false);
+    filterPending = false;
     await writeBatched(sqlite, () => s.start.run(now(), 1, run.id));
-  } else if (run.status !== 'running') {
+  } else if (!filterPending && run.status !== 'running') {
     await writeBatched(sqlite, () => s.start.run(now(), null, run.id));
   }
 
@@ -247,9 +279,17 @@ export async function executeRunJob(
       await finishRun('failed', `Action “${action.name}”: ${message}`);
     };
 
-    const when = await evaluateWhen(action.when, ctx);
-    if (!when.ok) return failStep(`when: ${when.error.message}`);
-    if (!when.pass) {
+    const due = await renderActionIfDue(action, ctx, filterPending ? definition.filter : undefined);
+    if (!due.ok && due.error.where === 'filter')
+      return finishRun('failed', `Filter failed: ${due.error.message}`);
+    if (filterPending) {
+      // Reaching here means the filter was evaluated and did not fail.
+      if (due.ok && !due.filterPass) return finishRun('filtered', null, false);
+      filterPending = false;
+      await writeBatched(sqlite, () => s.start.run(now(), 1, run.id));
+    }
+    if (!due.ok) return failStep(`${due.error.where}: ${due.error.message}`);
+    if (!due.whenPass) {
       await writeBatched(sqlite, () =>
         s.step.run({
           ...stepBase,
@@ -264,9 +304,7 @@ export async function executeRunJob(
       continue;
     }
 
-    const rendered = await renderAction(action, ctx);
-    if (!rendered.ok) return failStep(`${rendered.error.where}: ${rendered.error.message}`);
-    const request = rendered.request;
+    const request = due.request!;
     const host = hostOf(request.url);
     const n = ((s.maxAttempt.get(run.id, i) as { n: number | null }).n ?? 0) + 1;
     const budgetUsed = n - (existing?.attempt_base ?? 0);
