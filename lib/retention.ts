@@ -48,6 +48,11 @@ export async function pruneHistory(options: { now?: number; days?: number } = {}
     if (n < BATCH) break;
     await new Promise((r) => setImmediate(r));
   }
+  // Resolved alerts past the retention period go too (open ones stay until they resolve).
+  const alerts = sqlite
+    .prepare(`delete from alerts where status = 'resolved' and last_at < ?`)
+    .run(cutoff).changes;
+  if (alerts > 0) logger.info({ alerts }, 'Prune batch');
   sqlite.pragma('incremental_vacuum');
   sqlite.pragma('wal_checkpoint(TRUNCATE)');
   return result;

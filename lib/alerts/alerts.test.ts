@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb, getDbHandle } from '@/db/client';
 import { events, hooks, users } from '@/db/schema';
+import { pruneHistory } from '@/lib/retention';
 import { useTempDatabase } from '@/test/support/db';
 import { listAlerts, markAlertRead, markAllAlertsRead, unreadAlertCount } from './alerts';
 import { createChannel, listChannels } from './channels';
@@ -90,6 +91,17 @@ describe('grouping', () => {
     const b = raiseAlert({ ...input, subjectKey: 'aut_2' }, t0 + 16 * 60_000);
     expect(b?.opened).toBe(true);
     expect(b?.alertId).not.toBe(a?.alertId);
+  });
+
+  it('prune removes resolved alerts past retention and keeps open ones', async () => {
+    const old = Date.now() - 40 * 86_400_000;
+    raiseAlert({ ...input, userId: 'usr_c', subjectKey: 'aut_old_resolved' }, old);
+    resolveAlerts('run_failed', 'aut_old_resolved', 'usr_c');
+    raiseAlert({ ...input, userId: 'usr_c', subjectKey: 'aut_old_open' }, old);
+    await pruneHistory({ days: 30 });
+    expect(listAlerts('usr_c', { status: 'resolved' }).items).toHaveLength(0);
+    expect(listAlerts('usr_c', { status: 'open' }).items).toHaveLength(1);
+    expect(listAlerts('usr_c', {}).items).toHaveLength(1);
   });
 
   it('a muted or disabled rule raises nothing', () => {
