@@ -45,6 +45,13 @@ function prepare(sqlite: Database.Database) {
       `select id, host, lease_until from jobs where due_at <= ? and (lease_until is null or lease_until < ?)
        order by due_at limit ?`,
     ),
+    // Skips hosts already refused in this claim (paused, throttled, at their concurrency), so a large backlog
+    // held for one destination cannot hide the jobs of every other destination behind it.
+    candidatesExcluding: sqlite.prepare(
+      `select id, host, lease_until from jobs where due_at <= ? and (lease_until is null or lease_until < ?)
+         and (host is null or host not in (select value from json_each(?)))
+       order by due_at limit ?`,
+    ),
     claim: sqlite.prepare(
       `update jobs set lease_until = @leaseUntil, claim_token = @token, attempts = attempts + 1
        where id = @id and due_at <= @now and (lease_until is null or lease_until < @now)
@@ -114,45 +121,68 @@ export function claimDueJobs(
   // front, so a concurrent writer in another process makes us wait (busy_timeout) instead of failing the upgrade.
   sqlite
     .transaction(() => {
-      const candidates = s.candidates.all(now, now, Math.max(options.limit * 4, 64)) as {
-        id: string;
-        host: string | null;
-        lease_until: number | null;
-      }[];
-      for (const c of candidates) {
-        if (claimed.length >= options.limit) break;
-        if (options.accept && !options.accept(c.host)) continue;
-        const row = s.claim.get({ id: c.id, now, leaseUntil: now + options.leaseMs, token: randomUUID() }) as
-          JobRow | undefined;
-        if (!row) continue; // another process claimed it first
-        if (c.lease_until !== null) {
-          // Its previous holder crashed or stalled past its lease: at least once means it runs again.
-          logger.warn(
-            {
-              jobId: row.id,
-              kind: row.kind,
-              runId: row.run_id,
-              attempts: row.attempts,
-              leaseExpiredAt: c.lease_until,
-            },
-            'Lease reclaimed',
-          );
+      const pageSize = Math.max(options.limit * 4, 64);
+      const refused = new Set<string>();
+      const seen = new Set<string>();
+      for (let page = 0; page < 8 && claimed.length < options.limit; page++) {
+        const candidates = (
+          refused.size === 0
+            ? s.candidates.all(now, now, pageSize)
+            : s.candidatesExcluding.all(now, now, JSON.stringify([...refused]), pageSize)
+        ) as { id: string; host: string | null; lease_until: number | null }[];
+        const refusedBefore = refused.size;
+        for (const c of candidates) {
+          if (claimed.length >= options.limit) break;
+          if (seen.has(c.id) || (c.host !== null && refused.has(c.host))) continue;
+          seen.add(c.id);
+          if (options.accept && !options.accept(c.host)) {
+            if (c.host !== null) refused.add(c.host);
+            continue;
+          }
+          const job = claimOne(s, c, now, options.leaseMs);
+          if (job) claimed.push(job);
         }
-        claimed.push({
-          id: row.id,
-          kind: row.kind,
-          runId: row.run_id,
-          payload: row.payload ? JSON.parse(row.payload) : null,
-          dueAt: row.due_at,
-          attempts: row.attempts,
-          host: row.host,
-          claimToken: row.claim_token,
-          leaseUntil: row.lease_until,
-        });
+        // Another page only helps when this one was full and refused hosts that can now be skipped in SQL.
+        if (candidates.length < pageSize || refused.size === refusedBefore) break;
       }
     })
     .immediate();
   return claimed;
+}
+
+function claimOne(
+  s: ReturnType<typeof stmts>,
+  c: { id: string; lease_until: number | null },
+  now: number,
+  leaseMs: number,
+): Job | null {
+  const row = s.claim.get({ id: c.id, now, leaseUntil: now + leaseMs, token: randomUUID() }) as
+    JobRow | undefined;
+  if (!row) return null; // another process claimed it first
+  if (c.lease_until !== null) {
+    // Its previous holder crashed or stalled past its lease: at least once means it runs again.
+    logger.warn(
+      {
+        jobId: row.id,
+        kind: row.kind,
+        runId: row.run_id,
+        attempts: row.attempts,
+        leaseExpiredAt: c.lease_until,
+      },
+      'Lease reclaimed',
+    );
+  }
+  return {
+    id: row.id,
+    kind: row.kind,
+    runId: row.run_id,
+    payload: row.payload ? JSON.parse(row.payload) : null,
+    dueAt: row.due_at,
+    attempts: row.attempts,
+    host: row.host,
+    claimToken: row.claim_token,
+    leaseUntil: row.lease_until,
+  };
 }
 
 export function rescheduleJob(
