@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
+import { useLivePoll } from '@/components/ui/use-live-poll';
 import { Badge, StatusBadge } from '@/components/ui/badge';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -24,49 +25,29 @@ interface LivePayload {
 /** Polls the hook's new events and prepends them, newest first; rows with unfinished runs are refreshed too. */
 export function LiveEvents({ hookId, initial }: { hookId: string; initial: EventSummary[] }) {
   const [events, setEvents] = useState(initial);
-  const [live, setLive] = useState(true);
   const eventsRef = useRef(events);
   useEffect(() => {
     eventsRef.current = events;
   }, [events]);
 
-  useEffect(() => {
-    let stopped = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let failures = 0;
-
-    async function poll() {
-      if (document.visibilityState === 'visible') {
-        const current = eventsRef.current;
-        const params = new URLSearchParams();
-        if (current[0]) params.set('after', current[0].id);
-        const watch = current.filter((e) => e.runs.some((r) => PENDING_RUN.has(r.status))).map((e) => e.id);
-        if (watch.length > 0) params.set('watch', watch.slice(0, 100).join(','));
-        try {
-          const res = await fetch(`/api/ui/hooks/${encodeURIComponent(hookId)}/events?${params}`, {
-            cache: 'no-store',
-          });
-          if (!res.ok) throw new Error(`HTTP ${res.status}`);
-          const data = (await res.json()) as LivePayload;
-          failures = 0;
-          if (!stopped) {
-            setLive(true);
-            setEvents((prev) => merge(prev, data));
-          }
-        } catch {
-          failures++;
-          if (!stopped && failures >= 3) setLive(false);
-        }
-      }
-      if (!stopped) timer = setTimeout(poll, POLL_MS);
-    }
-
-    timer = setTimeout(poll, POLL_MS);
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-    };
-  }, [hookId]);
+  const live = useLivePoll(
+    async (signal) => {
+      const current = eventsRef.current;
+      const params = new URLSearchParams();
+      if (current[0]) params.set('after', current[0].id);
+      const watch = current.filter((e) => e.runs.some((r) => PENDING_RUN.has(r.status))).map((e) => e.id);
+      if (watch.length > 0) params.set('watch', watch.slice(0, 100).join(','));
+      const res = await fetch(`/api/ui/hooks/${encodeURIComponent(hookId)}/events?${params}`, {
+        cache: 'no-store',
+        signal,
+      });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      const data = (await res.json()) as LivePayload;
+      if (!signal.aborted) setEvents((prev) => merge(prev, data));
+    },
+    POLL_MS,
+    hookId,
+  );
 
   return (
     <Card>

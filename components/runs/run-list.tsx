@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
+import { useLivePoll } from '@/components/ui/use-live-poll';
 import { toast } from 'sonner';
 import { Button } from '@/components/ui/button';
 import { cn } from '@/components/ui/cn';
@@ -52,8 +53,8 @@ function apiParams(filter: RunUrlFilter, from: number | null): URLSearchParams {
   return p;
 }
 
-async function fetchRuns(params: URLSearchParams): Promise<RunsPoll> {
-  const res = await fetch(`/api/ui/runs?${params}`, { cache: 'no-store' });
+async function fetchRuns(params: URLSearchParams, signal?: AbortSignal): Promise<RunsPoll> {
+  const res = await fetch(`/api/ui/runs?${params}`, { cache: 'no-store', signal });
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
   return (await res.json()) as RunsPoll;
 }
@@ -63,47 +64,29 @@ export function RunList({ filter, from, initial, initialCursor, options, failed,
   const [runs, setRuns] = useState(initial);
   const [cursor, setCursor] = useState(initialCursor);
   const [loadingMore, setLoadingMore] = useState(false);
-  const [live, setLive] = useState(true);
   const runsRef = useRef(runs);
   useEffect(() => {
     runsRef.current = runs;
   }, [runs]);
 
-  useEffect(() => {
-    let stopped = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let failures = 0;
-    async function poll() {
-      if (document.visibilityState === 'visible') {
-        const current = runsRef.current;
-        const params = apiParams(filter, from);
-        if (current[0]) params.set('after', current[0].id);
-        else params.set('limit', '50');
-        const watch = current.filter((r) => !FINAL_STATUSES.has(r.status)).map((r) => r.id);
-        if (watch.length > 0) params.set('watch', watch.slice(0, 100).join(','));
-        try {
-          const data = await fetchRuns(params);
-          failures = 0;
-          if (!stopped) {
-            setLive(true);
-            // No rows yet, or more new runs than one page (a gap): show this page and continue below it.
-            const restart = !current[0] || data.nextCursor !== null;
-            if (restart && data.items.length > 0) setCursor(data.nextCursor);
-            setRuns((prev) => merge(prev, data, restart));
-          }
-        } catch {
-          failures++;
-          if (!stopped && failures >= 3) setLive(false);
-        }
-      }
-      if (!stopped) timer = setTimeout(poll, POLL_MS);
-    }
-    timer = setTimeout(poll, POLL_MS);
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-    };
-  }, [filter, from]);
+  const live = useLivePoll(
+    async (signal) => {
+      const current = runsRef.current;
+      const params = apiParams(filter, from);
+      if (current[0]) params.set('after', current[0].id);
+      else params.set('limit', '50');
+      const watch = current.filter((r) => !FINAL_STATUSES.has(r.status)).map((r) => r.id);
+      if (watch.length > 0) params.set('watch', watch.slice(0, 100).join(','));
+      const data = await fetchRuns(params, signal);
+      if (signal.aborted) return;
+      // No rows yet, or more new runs than one page (a gap): show this page and continue below it.
+      const restart = !current[0] || data.nextCursor !== null;
+      if (restart && data.items.length > 0) setCursor(data.nextCursor);
+      setRuns((prev) => merge(prev, data, restart));
+    },
+    POLL_MS,
+    JSON.stringify([filter, from]),
+  );
 
   async function loadMore() {
     if (!cursor) return;

@@ -2,7 +2,6 @@ import { getServerSession } from 'next-auth';
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { cache } from 'react';
-import { getToken } from 'next-auth/jwt';
 import { ForbiddenError, UnauthorizedError } from '@/lib/errors';
 import { countUsers, getUserById, toSessionUser, type SessionUser } from '@/lib/users/users';
 import { authOptions } from './options';
@@ -47,23 +46,4 @@ export async function requireActionAdmin(): Promise<SessionUser> {
   const user = await requireActionUser();
   if (user.role !== 'admin') throw new ForbiddenError('Only administrators can do this');
   return user;
-}
-
-/** Validates a JWT session cookie on a plain Request (route handlers that serve the browser, e.g. live lists). */
-export async function userFromRequestCookie(req: Request): Promise<SessionUser | null> {
-  // next-auth's getToken reads `req.cookies` (an object), not the raw header.
-  const cookies: Record<string, string> = {};
-  for (const part of (req.headers.get('cookie') ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0) cookies[part.slice(0, eq).trim()] = decodeURIComponent(part.slice(eq + 1).trim());
-  }
-  const token = await getToken({
-    req: { cookies, headers: {} } as never,
-    secret: authOptions().secret,
-    secureCookie: Object.keys(cookies).some((k) => k.startsWith('__Secure-next-auth.session-token')),
-  });
-  if (!token?.sub) return null;
-  const user = getUserById(token.sub);
-  if (!user || user.disabled || (token.sv ?? 0) !== user.sessionVersion) return null;
-  return toSessionUser(user);
 }

@@ -8,7 +8,6 @@ import { newId, randomToken } from '@/lib/ids';
 import type { VerificationConfig } from '@/lib/signatures';
 import type { SessionUser } from '@/lib/users/users';
 import { parseInput } from '@/lib/validation';
-import { invalidateHookCache } from './cache-signal';
 import { createHookInput, updateHookInput, type VerificationInput } from './schema';
 import {
   dedupeSetting,
@@ -181,7 +180,6 @@ export function createHook(user: Owner, input: unknown): HookRow {
     updatedAt: now,
   };
   getDb().insert(hooks).values(row).run();
-  invalidateHookCache();
   return row;
 }
 
@@ -264,7 +262,6 @@ export function updateHook(user: Owner, id: string, input: unknown): HookRow {
     .where(and(eq(hooks.id, id), eq(hooks.userId, user.id)))
     .returning()
     .get();
-  invalidateHookCache();
   if (!row) throw new NotFoundError('Hook');
   return row;
 }
@@ -274,7 +271,6 @@ export function deleteHook(user: Owner, id: string): void {
     .delete(hooks)
     .where(and(eq(hooks.id, id), eq(hooks.userId, user.id)))
     .run();
-  invalidateHookCache();
   if (result.changes === 0) throw new NotFoundError('Hook');
 }
 
@@ -287,7 +283,6 @@ export function regenerateHookToken(user: Owner, id: string): HookRow {
     .where(and(eq(hooks.id, id), eq(hooks.userId, user.id)))
     .returning()
     .get();
-  invalidateHookCache();
   if (!row) throw new NotFoundError('Hook');
   return row;
 }

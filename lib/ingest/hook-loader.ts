@@ -37,12 +37,25 @@ interface HookRow {
   rate_limit: string | null;
   dedupe: string | null;
   response: string | null;
-  updated_at: number;
 }
 
 // The row is read on every request (one indexed lookup, microseconds) so edits apply at once; the compiled form
-// (decrypted secrets, IP matcher, parsed settings) is reused while the row's updated_at is unchanged.
-const compiled = new Map<string, { updatedAt: number; hook: IngestHook }>();
+// (decrypted secrets, IP matcher, parsed settings) is reused while the settings columns read back unchanged —
+// compared as text, so two edits within one millisecond cannot leave a stale copy.
+const compiled = new Map<string, { settings: string; hook: IngestHook }>();
+
+function settingsText(r: HookRow): string {
+  return [
+    r.enabled,
+    r.allowed_methods,
+    r.verification,
+    r.allowed_ips,
+    r.max_body_bytes,
+    r.rate_limit,
+    r.dedupe,
+    r.response,
+  ].join('\u0000');
+}
 const MAX_COMPILED = 5_000;
 
 function compile(row: HookRow): IngestHook {
@@ -75,7 +88,7 @@ function stmts() {
       sqlite,
       byToken: sqlite.prepare(
         `select id, user_id, enabled, allowed_methods, verification, allowed_ips, max_body_bytes, rate_limit, dedupe,
-                response, updated_at
+                response
          from hooks where token = ?`,
       ),
       automations: sqlite.prepare(
@@ -91,10 +104,11 @@ export function loadHookByToken(token: string): IngestHook | null {
   const row = stmts().byToken.get(token) as HookRow | undefined;
   if (!row) return null;
   const cached = compiled.get(row.id);
-  if (cached && cached.updatedAt === row.updated_at) return cached.hook;
+  const settings = settingsText(row);
+  if (cached && cached.settings === settings) return cached.hook;
   const hook = compile(row);
   if (compiled.size >= MAX_COMPILED) compiled.clear();
-  compiled.set(row.id, { updatedAt: row.updated_at, hook });
+  compiled.set(row.id, { settings, hook });
   return hook;
 }
 

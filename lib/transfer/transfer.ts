@@ -10,7 +10,6 @@ import {
 import type { AutomationInput, Trigger } from '@/lib/automations/definition';
 import { expressionFields } from '@/lib/automations/validate';
 import { AppError, NotFoundError, ValidationError } from '@/lib/errors';
-import { invalidateHookCache } from '@/lib/hooks/cache-signal';
 import { createHook, readVerification, toApiHook, type HookRow } from '@/lib/hooks/hooks';
 import { storedVerification } from '@/lib/hooks/settings';
 import { listSecretNames, referencedSecretNames } from '@/lib/secrets/secrets';
@@ -251,7 +250,6 @@ function applyImport(user: Owner, file: ExportFile, options: ImportOptions, dryR
             .set({ verification: storedVerification.parse({ ...rest, secrets: [] }) })
             .where(eq(hooks.id, row.id))
             .run();
-          invalidateHookCache();
         }
         hookNames.set(name, row.id);
         hookIds.set(h.key, row.id);
@@ -313,7 +311,6 @@ function applyImport(user: Owner, file: ExportFile, options: ImportOptions, dryR
     })();
   } catch (error) {
     if (error !== ROLLBACK) throw error;
-    invalidateHookCache();
   }
   return result!;
 }

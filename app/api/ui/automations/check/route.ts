@@ -1,6 +1,6 @@
 import { checkDraftExpressions } from '@/lib/automations/preview';
-import { uiRoute } from '../ui-route';
+import { sessionRoute } from '@/lib/api/session-route';
 
 export const dynamic = 'force-dynamic';
 
-export const POST = uiRoute(({ user, body }) => checkDraftExpressions(user, body));
+export const POST = sessionRoute(({ user, body }) => checkDraftExpressions(user, body));

@@ -1,8 +1,8 @@
 import { previewAutomation } from '@/lib/automations/preview';
-import { field, uiRoute } from '../ui-route';
+import { field, sessionRoute } from '@/lib/api/session-route';
 
 export const dynamic = 'force-dynamic';
 
-export const POST = uiRoute(({ user, body }) =>
+export const POST = sessionRoute(({ user, body }) =>
   previewAutomation(user, field(body, 'draft'), field(body, 'sample')),
 );

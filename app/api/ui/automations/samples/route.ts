@@ -1,8 +1,8 @@
 import { listSampleEvents } from '@/lib/automations/preview';
-import { uiRoute } from '../ui-route';
+import { sessionRoute } from '@/lib/api/session-route';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = uiRoute(({ user, url }) => ({
+export const GET = sessionRoute(({ user, url }) => ({
   items: listSampleEvents(user, url.searchParams.get('hookId') ?? ''),
 }));

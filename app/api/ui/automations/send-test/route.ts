@@ -1,9 +1,9 @@
 import { sendTestAutomation } from '@/lib/automations/preview';
-import { field, uiRoute } from '../ui-route';
+import { field, sessionRoute } from '@/lib/api/session-route';
 
 export const dynamic = 'force-dynamic';
 
-export const POST = uiRoute(({ user, body }) => {
+export const POST = sessionRoute(({ user, body }) => {
   const automationId = field(body, 'automationId');
   return sendTestAutomation(
     user,
