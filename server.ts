@@ -1,9 +1,11 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
+import { startCheckpointer, stopCheckpointer } from '@/db/checkpointer';
 import { getDbHandle, closeDb } from '@/db/client';
 import { env, ensureGeneratedSecrets } from '@/lib/env';
 import { runtime } from '@/lib/runtime';
 import { handleIngest, isIngestPath } from '@/lib/ingest/http';
+import { startIngestWriter, stopIngestWriter } from '@/lib/ingest/store';
 import { handleMetrics, isMetricsPath } from '@/lib/metrics/http';
 import { startBackground, stopBackground } from '@/lib/background';
 import pkg from './package.json' with { type: 'json' };
@@ -21,6 +23,8 @@ export async function startServer(options: { dev: boolean; port?: number }): Pro
   }
   ensureGeneratedSecrets();
   getDbHandle(); // migrate before the first request
+  startCheckpointer();
+  startIngestWriter();
   runtime().version = pkg.version;
 
   const port = options.port ?? env.port();
@@ -64,7 +68,9 @@ export async function startServer(options: { dev: boolean; port?: number }): Pro
     console.log(`${signal}: shutting down`);
     server.close();
     for (const s of sockets) if (!(s as Socket & { _httpMessage?: unknown })._httpMessage) s.destroy();
+    await stopIngestWriter();
     await stopBackground();
+    await stopCheckpointer();
     closeDb();
     process.exit(0);
   };

@@ -49,6 +49,7 @@ async function main() {
     // Warm up (JIT, connections, jsonata workers), then measure.
     await runLoad({ url: app.base, path: hookPath, body, connections: CONNECTIONS, seconds: 2 });
     const loadStart = Date.now();
+    const monoStart = process.hrtime.bigint() / 1000n;
     const hl = await runLoad({
       url: app.base,
       path: hookPath,
@@ -57,13 +58,21 @@ async function main() {
       seconds: SECONDS,
     });
     const loadEnd = Date.now();
+    const sinkAtLoadEnd = (await (await fetch(`http://127.0.0.1:${SINK_PORT}/__count`)).json()) as {
+      count: number;
+    };
+    // Monotonic µs, the clock of a --cpu-prof profile: lets a profile be cut to the measured load alone.
+    if (process.env.BENCH_NODE_ARGS) {
+      console.log(`load window (monotonic µs) ${monoStart} ${process.hrtime.bigint() / 1000n}`);
+    }
 
     const db = new Database(app.dbPath, { readonly: true });
     const pending = db.prepare(
       `select count(*) as n from runs where status in ('queued', 'running', 'retrying')`,
     );
     let drained = 0;
-    for (;;) {
+    const workerOff = process.env.BENCH_WORKER === 'off';
+    for (; !workerOff;) {
       const n = (pending.get() as { n: number }).n;
       if (n === 0) {
         drained = Date.now();
@@ -114,7 +123,7 @@ async function main() {
     console.log(`ratio hookline/bare      ${(hl.rps / bareResult.rps).toFixed(2)}`);
     console.log(`events stored during load ${events.n}; runs by status ${JSON.stringify(counts)}`);
     console.log(
-      `sink received ${sinkCount.count}; backlog drained ${drained ? ((drained - loadEnd) / 1000).toFixed(1) + ' s after the load' : 'NOT within 120 s'}`,
+      `sink received ${sinkCount.count} (${sinkAtLoadEnd.count} by the end of the load); backlog drained ${drained ? ((drained - loadEnd) / 1000).toFixed(1) + ' s after the load' : workerOff ? 'n/a (worker off)' : 'NOT within 120 s'}`,
     );
   } finally {
     if (app) await stopProcess(app.proc).catch(() => {});

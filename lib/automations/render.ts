@@ -1,4 +1,5 @@
 import type { events } from '@/db/schema';
+import { parsedBody } from '@/lib/events/parsed-body';
 import {
   evaluateExpression,
   evaluateMany,
@@ -235,7 +236,7 @@ export function runContextFromEvent(
   steps: StepBinding[],
 ): RunContext {
   return {
-    body: row.bodyParsed ?? null,
+    body: parsedBody(row),
     rawBody: row.bodyRaw ? Buffer.from(row.bodyRaw) : null,
     contentType: row.contentType,
     event: eventBindingFromRow(row),

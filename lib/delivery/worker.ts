@@ -30,9 +30,13 @@ function envNumber(name: string, fallback: number): number {
 }
 
 const BUSY_INGEST_RATE = 300;
-const BUSY_CONCURRENCY = 4;
 /** Job starts per second allowed while ingest is busy: deliveries keep moving, acknowledgements keep the CPU. */
 const BUSY_STARTS_PER_SECOND = 100;
+/**
+ * While busy, jobs start in rounds of this many (one claim, and bookkeeping that shares commits) rather than one by
+ * one: a claim and a commit per job would cost the event loop several times what the deliveries themselves do.
+ */
+const BUSY_ROUND = 25;
 const MIN_TICK_INTERVAL_MS = 2;
 
 export function startWorker(options: WorkerOptions = {}): Worker {
@@ -49,7 +53,7 @@ export function startWorker(options: WorkerOptions = {}): Worker {
   let timer: NodeJS.Timeout | null = null;
   let scheduledTick = false;
   let lastTick = 0;
-  let busyTokens = BUSY_STARTS_PER_SECOND / 10;
+  let busyTokens = BUSY_ROUND;
   let busyRefilledAt = 0;
   // Pause, circuit breaker, rate limit and max concurrency per destination host (lib/destinations/gate.ts).
   const gate = destinationGate();
@@ -92,17 +96,23 @@ export function startWorker(options: WorkerOptions = {}): Worker {
       // While webhooks pour in, deliveries run at a trickle so acknowledgements stay fast; the backlog drains as
       // soon as the burst ends.
       const busy = ingestRate(lastTick) > BUSY_INGEST_RATE;
-      let free = (busy ? BUSY_CONCURRENCY : concurrency) - running.size;
+      let free = concurrency - running.size;
       if (busy) {
         busyTokens = Math.min(
-          BUSY_STARTS_PER_SECOND / 10,
+          BUSY_ROUND,
           busyTokens + ((lastTick - busyRefilledAt) * BUSY_STARTS_PER_SECOND) / 1000,
         );
         busyRefilledAt = lastTick;
-        free = Math.min(free, Math.floor(busyTokens));
-        if (free <= 0) {
+        // The next round starts once the last one has finished and a full round of starts is allowed.
+        if (running.size > 0 || busyTokens < BUSY_ROUND) {
+          free = 0;
           held = true;
-          wakeAt = lastTick + Math.ceil(1000 / BUSY_STARTS_PER_SECOND);
+          wakeAt =
+            running.size > 0
+              ? null
+              : lastTick + Math.ceil(((BUSY_ROUND - busyTokens) * 1000) / BUSY_STARTS_PER_SECOND);
+        } else {
+          free = Math.min(free, BUSY_ROUND);
         }
       }
       if (free > 0) {

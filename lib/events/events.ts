@@ -1,4 +1,5 @@
 import { and, desc, eq, gt, inArray, lt } from 'drizzle-orm';
+import { parsedBody } from './parsed-body';
 import { z } from 'zod';
 import { getDb, getDbHandle } from '@/db/client';
 import { automations, events, hooks, runs, type RunStatus } from '@/db/schema';
@@ -165,7 +166,7 @@ export function getEvent(user: Owner, id: string): EventDetail {
     headers: (row.headers as Record<string, string | string[]> | null) ?? {},
     contentType: row.contentType,
     size: row.size,
-    body: { kind: row.bodyKind ?? 'empty', parsed: row.bodyParsed ?? null, raw, encoding },
+    body: { kind: row.bodyKind ?? 'empty', parsed: parsedBody(row), raw, encoding },
     sourceIp: row.sourceIp,
     verification: row.verification,
     dedupeKey: row.dedupeKey,

@@ -1,4 +1,5 @@
 import { and, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { noteHooksChanged } from './changes';
 import { getDb } from '@/db/client';
 import { events, hooks } from '@/db/schema';
 import { decrypt, encrypt } from '@/lib/crypto/encryption';
@@ -262,6 +263,7 @@ export function updateHook(user: Owner, id: string, input: unknown): HookRow {
     .where(and(eq(hooks.id, id), eq(hooks.userId, user.id)))
     .returning()
     .get();
+  noteHooksChanged();
   if (!row) throw new NotFoundError('Hook');
   return row;
 }
@@ -271,6 +273,7 @@ export function deleteHook(user: Owner, id: string): void {
     .delete(hooks)
     .where(and(eq(hooks.id, id), eq(hooks.userId, user.id)))
     .run();
+  noteHooksChanged();
   if (result.changes === 0) throw new NotFoundError('Hook');
 }
 
@@ -283,6 +286,7 @@ export function regenerateHookToken(user: Owner, id: string): HookRow {
     .where(and(eq(hooks.id, id), eq(hooks.userId, user.id)))
     .returning()
     .get();
+  noteHooksChanged();
   if (!row) throw new NotFoundError('Hook');
   return row;
 }

@@ -1,5 +1,7 @@
+import type Database from 'better-sqlite3';
 import { getDbHandle } from '@/db/client';
 import { decrypt } from '@/lib/crypto/encryption';
+import { hooksVersion } from '@/lib/hooks/changes';
 import {
   DEFAULT_MAX_BODY_BYTES,
   dedupeSetting,
@@ -9,7 +11,6 @@ import {
   type RateLimitSetting,
   type ResponseSetting,
 } from '@/lib/hooks/settings';
-import type { RunTarget } from '@/lib/runs/create';
 import type { VerificationConfig } from '@/lib/signatures';
 import { compileIpAllowList } from './ip-allow';
 
@@ -39,9 +40,8 @@ interface HookRow {
   response: string | null;
 }
 
-// The row is read on every request (one indexed lookup, microseconds) so edits apply at once; the compiled form
-// (decrypted secrets, IP matcher, parsed settings) is reused while the settings columns read back unchanged —
-// compared as text, so two edits within one millisecond cannot leave a stale copy.
+// The compiled form (decrypted secrets, IP matcher, parsed settings) is reused while the settings columns read back
+// unchanged — compared as text, so two edits within one millisecond cannot leave a stale copy.
 const compiled = new Map<string, { settings: string; hook: IngestHook }>();
 
 function settingsText(r: HookRow): string {
@@ -75,44 +75,48 @@ function compile(row: HookRow): IngestHook {
   };
 }
 
-let statements: {
-  sqlite: unknown;
-  byToken: import('better-sqlite3').Statement;
-  automations: import('better-sqlite3').Statement;
-} | null = null;
+let byTokenStatement: { sqlite: unknown; statement: Database.Statement } | null = null;
 
-function stmts() {
+function byToken(): Database.Statement {
   const { sqlite } = getDbHandle();
-  if (statements?.sqlite !== sqlite) {
-    statements = {
+  if (byTokenStatement?.sqlite !== sqlite) {
+    byTokenStatement = {
       sqlite,
-      byToken: sqlite.prepare(
+      statement: sqlite.prepare(
         `select id, user_id, enabled, allowed_methods, verification, allowed_ips, max_body_bytes, rate_limit, dedupe,
                 response
          from hooks where token = ?`,
       ),
-      automations: sqlite.prepare(
-        `select id, user_id as userId, version, trigger_type as triggerType from automations
-         where hook_id = ? and trigger_type = 'webhook' and enabled = 1 order by id`,
-      ),
     };
   }
-  return statements;
+  return byTokenStatement.statement;
 }
 
-export function loadHookByToken(token: string): IngestHook | null {
-  const row = stmts().byToken.get(token) as HookRow | undefined;
-  if (!row) return null;
+// Token → hook, reused while no hook was edited in this process (lib/hooks/changes.ts) and for at most a second, so
+// an edit made by another process (the CLI, a second instance) is seen within a second too.
+const byTokenCache = new Map<string, { hook: IngestHook; version: number; at: number }>();
+const TOKEN_CACHE_MS = 1_000;
+
+export function loadHookByToken(token: string, now = Date.now()): IngestHook | null {
+  const hit = byTokenCache.get(token);
+  const version = hooksVersion();
+  if (hit && hit.version === version && now - hit.at < TOKEN_CACHE_MS) return hit.hook;
+  const row = byToken().get(token) as HookRow | undefined;
+  if (!row) {
+    byTokenCache.delete(token);
+    return null;
+  }
   const cached = compiled.get(row.id);
   const settings = settingsText(row);
-  if (cached && cached.settings === settings) return cached.hook;
-  const hook = compile(row);
-  if (compiled.size >= MAX_COMPILED) compiled.clear();
-  compiled.set(row.id, { settings, hook });
+  let hook: IngestHook;
+  if (cached && cached.settings === settings) {
+    hook = cached.hook;
+  } else {
+    hook = compile(row);
+    if (compiled.size >= MAX_COMPILED) compiled.clear();
+    compiled.set(row.id, { settings, hook });
+  }
+  if (byTokenCache.size >= MAX_COMPILED) byTokenCache.clear();
+  byTokenCache.set(token, { hook, version, at: now });
   return hook;
-}
-
-/** Enabled webhook automations of a hook, read inside the storing transaction so none is missed. */
-export function webhookAutomations(hookId: string): RunTarget[] {
-  return stmts().automations.all(hookId) as RunTarget[];
 }

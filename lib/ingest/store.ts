@@ -1,12 +1,13 @@
-import { getDbHandle } from '@/db/client';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { autoCheckpointPages, getDbHandle } from '@/db/client';
+import { WalSync } from '@/db/wal-sync';
 import { wakeWorker } from '@/lib/delivery/queue';
-import { newId } from '@/lib/ids';
-import { insertRunsForEvent, type RunTarget } from '@/lib/runs/create';
-import { webhookAutomations } from './hook-loader';
+import { errorFields, logger } from '@/lib/log/logger';
+import { GroupCommit } from './group-commit';
+import type { StoreResult, WriteItem } from './write-events';
 
-export const DEDUPE_WINDOW_MS = 24 * 3600_000;
-/** Rejected requests kept per hook (metadata only); older ones are trimmed so a flood cannot fill the disk. */
-export const REJECTED_KEEP_PER_HOOK = 500;
+export type { StoreResult } from './write-events';
 
 export interface EventRecord {
   hookId: string;
@@ -34,177 +35,175 @@ export interface RejectedRecord extends EventRecord {
   rejectReason: string;
 }
 
-export type StoreResult =
-  { id: string; duplicate: false; runIds: string[] } | { id: string; duplicate: true; firstId: string };
+interface Pending {
+  resolve: (r: StoreResult) => void;
+  reject: (e: unknown) => void;
+}
 
-type Pending =
-  | {
-      kind: 'accept';
-      record: AcceptedRecord;
-      resolve: (r: StoreResult) => void;
-      reject: (e: unknown) => void;
-    }
-  | {
-      kind: 'reject';
-      record: RejectedRecord;
-      resolve: (r: StoreResult) => void;
-      reject: (e: unknown) => void;
-    };
-
-// Group commit: requests that finish parsing in the same turn of the event loop are written in ONE transaction, so
-// one fsync (synchronous=FULL) acknowledges all of them. While a commit runs, new requests queue for the next one.
-let queue: Pending[] = [];
+// Requests parsed in the same turn of the event loop go to the writer as one batch; the writer commits whatever
+// batches reached it while its last WAL flush ran in ONE transaction (group commit, lib/ingest/group-commit.ts).
+// The writer is a thread with its own connection, so SQLite's share of each event runs beside the event loop.
+let items: WriteItem[] = [];
+let waiting: Pending[] = [];
 let scheduled = false;
 
-function prepare() {
-  const { sqlite } = getDbHandle();
-  return {
-    sqlite,
-    insertEvent: sqlite.prepare(
-      `insert into events (id, user_id, hook_id, source, outcome, reject_status, reject_reason, method, path, query, headers,
-         content_type, size, body_raw, body_kind, body_parsed, source_ip, verification, dedupe_key, duplicate_of, received_at)
-       values (@id, @userId, @hookId, 'webhook', @outcome, @rejectStatus, @rejectReason, @method, @path, @query, @headers,
-         @contentType, @size, @bodyRaw, @bodyKind, @bodyParsed, @sourceIp, @verification, @dedupeKey, @duplicateOf, @receivedAt)`,
-    ),
-    findDedupe: sqlite.prepare(`select event_id, created_at from event_dedupe where hook_id = ? and key = ?`),
-    upsertDedupe: sqlite.prepare(
-      `insert into event_dedupe (hook_id, key, event_id, created_at) values (?, ?, ?, ?)
-       on conflict (hook_id, key) do update set event_id = excluded.event_id, created_at = excluded.created_at`,
-    ),
-    touchHook: sqlite.prepare(`update hooks set last_event_at = ? where id = ?`),
-    countRejected: sqlite.prepare(
-      `update hooks set rejected_count = rejected_count + 1 where id = ? returning rejected_count`,
-    ),
-    trimRejected: sqlite.prepare(
-      `delete from events where hook_id = ? and outcome = 'rejected' and id < (
-         select id from events where hook_id = ? and outcome = 'rejected' order by id desc limit 1 offset ?)`,
-    ),
+interface Writer {
+  write(items: WriteItem[], done: (error: Error | null, results?: StoreResult[]) => void): void;
+  stop(): Promise<void>;
+}
+
+let writer: Writer | null = null;
+
+function threadWriter(file: string): Writer {
+  const worker = new Worker(path.join(process.cwd(), 'lib/ingest/writer-boot.mjs'), {
+    workerData: {
+      entry: path.join(process.cwd(), 'lib/ingest/writer-thread.ts'),
+      file,
+      autoCheckpoint: autoCheckpointPages(),
+    },
+    execArgv: [],
+  });
+  worker.unref();
+  const inFlight = new Map<number, (error: Error | null, results?: StoreResult[]) => void>();
+  let nextId = 1;
+  let stopped: (() => void) | null = null;
+  const failAll = (error: Error) => {
+    for (const done of inFlight.values()) done(error);
+    inFlight.clear();
   };
+  worker.on('message', (m: { id?: number; results?: StoreResult[]; error?: string; stopped?: boolean }) => {
+    if (m.stopped) return stopped?.();
+    if (m.id === undefined) return;
+    const done = inFlight.get(m.id);
+    inFlight.delete(m.id);
+    done?.(m.error === undefined ? null : new Error(m.error), m.results);
+  });
+  worker.on('error', (error) => {
+    logger.error(errorFields(error), 'Ingest writer thread failed');
+    failAll(error);
+  });
+  worker.on('exit', (code) => {
+    // Whatever it had not answered may or may not be stored: those requests get an error, never a 2xx.
+    failAll(new Error(`Ingest writer thread exited (${code})`));
+    if (writer === self) writer = null; // the next request starts a new one
+    stopped?.();
+  });
+  const self: Writer = {
+    write(batch, done) {
+      const id = nextId++;
+      inFlight.set(id, done);
+      worker.postMessage({ id, items: batch });
+    },
+    stop() {
+      return new Promise<void>((resolve) => {
+        stopped = () => {
+          resolve();
+          void worker.terminate();
+        };
+        worker.postMessage('stop');
+      });
+    },
+  };
+  return self;
 }
 
-let prepared: ReturnType<typeof prepare> | null = null;
-function stmts() {
-  if (!prepared || prepared.sqlite !== getDbHandle().sqlite) prepared = prepare();
-  return prepared;
+function inProcessWriter(): Writer {
+  // An in-memory database cannot be shared with a thread.
+  const group = new GroupCommit(getDbHandle().sqlite, new WalSync(null));
+  return { write: (batch, done) => group.write(batch, done), stop: async () => {} };
 }
 
-function baseRow(id: string, r: EventRecord) {
+function getWriter(): Writer {
+  if (!writer) {
+    const file = getDbHandle().path;
+    writer = file === ':memory:' ? inProcessWriter() : threadWriter(file);
+  }
+  return writer;
+}
+
+/** Starts the writer thread ahead of the first request. */
+export function startIngestWriter(): void {
+  getWriter();
+}
+
+/** Lets the writer finish what it was given, then stops it. */
+export async function stopIngestWriter(): Promise<void> {
+  const w = writer;
+  writer = null;
+  await w?.stop();
+}
+
+function flush(): void {
+  scheduled = false;
+  const batch = items;
+  const pending = waiting;
+  items = [];
+  waiting = [];
+  getWriter().write(batch, (error, results) => {
+    if (error) {
+      for (const p of pending) p.reject(error);
+      return;
+    }
+    pending.forEach((p, i) => p.resolve(results![i]));
+    if (results!.some((r) => !r.duplicate && r.runIds.length > 0)) wakeWorker();
+  });
+}
+
+function enqueue(item: WriteItem): Promise<StoreResult> {
+  return new Promise((resolve, reject) => {
+    items.push(item);
+    waiting.push({ resolve, reject });
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  });
+}
+
+function baseItem(r: EventRecord): Omit<WriteItem, 'kind'> {
   return {
-    id,
-    userId: r.userId,
     hookId: r.hookId,
+    userId: r.userId,
     method: r.method,
     path: r.path,
-    query: JSON.stringify(r.query),
-    headers: JSON.stringify(r.headers),
+    queryJson: JSON.stringify(r.query),
+    headersJson: JSON.stringify(r.headers),
     contentType: r.contentType,
     size: r.size,
     sourceIp: r.sourceIp,
     verification: r.verification,
     receivedAt: r.receivedAt,
-    rejectStatus: null as number | null,
-    rejectReason: null as string | null,
-    bodyRaw: null as Buffer | null,
-    bodyKind: null as string | null,
-    bodyParsed: null as string | null,
-    dedupeKey: null as string | null,
-    duplicateOf: null as string | null,
+    rejectStatus: null,
+    rejectReason: null,
+    bodyRaw: null,
+    bodyKind: null,
+    bodyParsedJson: null,
+    dedupeKey: null,
   };
 }
 
-interface BatchState {
-  touched: Map<string, number>;
-  automations: Map<string, RunTarget[]>;
-}
-
-function storeOne(s: ReturnType<typeof prepare>, p: Pending, batch: BatchState): StoreResult {
-  const id = newId('evt');
-  if (p.kind === 'reject') {
-    const r = p.record;
-    s.insertEvent.run({
-      ...baseRow(id, r),
-      outcome: 'rejected',
-      rejectStatus: r.rejectStatus,
-      rejectReason: r.rejectReason,
-    });
-    const { rejected_count } = s.countRejected.get(r.hookId) as { rejected_count: number };
-    if (rejected_count % 50 === 0) s.trimRejected.run(r.hookId, r.hookId, REJECTED_KEEP_PER_HOOK - 1);
-    return { id, duplicate: false, runIds: [] };
-  }
-  const r = p.record;
-  const row = {
-    ...baseRow(id, r),
+/** Stores an accepted request with its runs; resolves once durable (never before: the caller answers 2xx then). */
+export function storeAccepted(r: AcceptedRecord): Promise<StoreResult> {
+  return enqueue({
+    ...baseItem(r),
+    kind: 'accept',
     bodyRaw: r.bodyRaw,
     bodyKind: r.bodyKind,
-    // A JSON body's raw text already is its parsed form's JSON: no need to stringify it again.
-    bodyParsed:
-      r.bodyKind === 'json' && r.bodyRaw[0] !== 0xef
-        ? r.bodyRaw.toString('utf8')
-        : r.bodyParsed === undefined
-          ? null
-          : JSON.stringify(r.bodyParsed),
+    // A JSON body is stored once: its raw bytes are its parsed form (lib/events/parsed-body.ts). One with a
+    // byte-order mark keeps a parsed copy.
+    bodyParsedJson:
+      (r.bodyKind === 'json' && r.bodyRaw[0] !== 0xef) || r.bodyParsed === undefined
+        ? null
+        : JSON.stringify(r.bodyParsed),
     dedupeKey: r.dedupeKey,
-  };
-  if (r.dedupeKey) {
-    const first = s.findDedupe.get(r.hookId, r.dedupeKey) as
-      { event_id: string; created_at: number } | undefined;
-    if (first && r.receivedAt - first.created_at < DEDUPE_WINDOW_MS) {
-      s.insertEvent.run({
-        ...row,
-        outcome: 'duplicate',
-        duplicateOf: first.event_id,
-        bodyRaw: null,
-        bodyParsed: null,
-      });
-      return { id, duplicate: true, firstId: first.event_id };
-    }
-  }
-  s.insertEvent.run({ ...row, outcome: 'accepted' });
-  if (r.dedupeKey) s.upsertDedupe.run(r.hookId, r.dedupeKey, id, r.receivedAt);
-  batch.touched.set(r.hookId, r.receivedAt);
-  let targets = batch.automations.get(r.hookId);
-  if (!targets) batch.automations.set(r.hookId, (targets = webhookAutomations(r.hookId)));
-  const runIds = insertRunsForEvent(s.sqlite, { id, hookId: r.hookId }, targets, {
-    now: r.receivedAt,
   });
-  return { id, duplicate: false, runIds };
 }
 
-function flush(): void {
-  scheduled = false;
-  const batch = queue;
-  queue = [];
-  if (batch.length === 0) return;
-  const s = stmts();
-  const results: StoreResult[] = [];
-  try {
-    s.sqlite.transaction(() => {
-      // Per batch, not per event: the hooks' automations are read once, and last_event_at written once.
-      const state: BatchState = { touched: new Map(), automations: new Map() };
-      for (const p of batch) results.push(storeOne(s, p, state));
-      for (const [hookId, at] of state.touched) s.touchHook.run(at, hookId);
-    })();
-  } catch (error) {
-    // Nothing of this batch is committed: every request in it gets an error answer (never a 2xx).
-    for (const p of batch) p.reject(error);
-    return;
-  }
-  batch.forEach((p, i) => p.resolve(results[i]));
-  if (results.some((r) => !r.duplicate && r.runIds.length > 0)) wakeWorker();
-}
-
-function enqueue(p: Pending): void {
-  queue.push(p);
-  if (!scheduled) {
-    scheduled = true;
-    setImmediate(flush);
-  }
-}
-
-export function storeAccepted(record: AcceptedRecord): Promise<StoreResult> {
-  return new Promise((resolve, reject) => enqueue({ kind: 'accept', record, resolve, reject }));
-}
-
-export function storeRejected(record: RejectedRecord): Promise<StoreResult> {
-  return new Promise((resolve, reject) => enqueue({ kind: 'reject', record, resolve, reject }));
+export function storeRejected(r: RejectedRecord): Promise<StoreResult> {
+  return enqueue({
+    ...baseItem(r),
+    kind: 'reject',
+    rejectStatus: r.rejectStatus,
+    rejectReason: r.rejectReason,
+  });
 }

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { PARSED_BODY_SQL } from '@/lib/events/parsed-body';
 import { ingestRate } from '@/lib/ingest/pressure';
 
 // The payload search index (events_fts) is filled here, outside the ingest transaction: tokenising a body roughly
@@ -17,7 +18,7 @@ function prepare(sqlite: Database.Database) {
     ),
     maxRowid: sqlite.prepare(`select coalesce(max(rowid), 0) as n from events`),
     pending: sqlite.prepare(
-      `select rowid, body_kind, body_parsed from events where rowid > ? order by rowid limit ?`,
+      `select rowid, body_kind, ${PARSED_BODY_SQL} as body_parsed from events where rowid > ? order by rowid limit ?`,
     ),
     insert: sqlite.prepare(`insert into events_fts (rowid, body) values (?, ?)`),
   };

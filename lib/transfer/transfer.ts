@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
+import { noteHooksChanged } from '@/lib/hooks/changes';
 import { getDb, getDbHandle } from '@/db/client';
 import { automations, hooks } from '@/db/schema';
 import {
@@ -250,6 +251,7 @@ function applyImport(user: Owner, file: ExportFile, options: ImportOptions, dryR
             .set({ verification: storedVerification.parse({ ...rest, secrets: [] }) })
             .where(eq(hooks.id, row.id))
             .run();
+          noteHooksChanged();
         }
         hookNames.set(name, row.id);
         hookIds.set(h.key, row.id);

@@ -70,9 +70,9 @@ describe('kill -9 under load', () => {
       // At least once: every acknowledged event reached the destination (duplicates allowed).
       const delivered = new Set(sink.requests.map((r) => JSON.parse(r.body.toString()).n));
       const expected = db
-        .prepare(`select body_parsed from events where outcome = 'accepted'`)
+        .prepare(`select body_raw from events where outcome = 'accepted'`)
         .all()
-        .map((r) => JSON.parse((r as { body_parsed: string }).body_parsed).n);
+        .map((r) => JSON.parse((r as { body_raw: Buffer }).body_raw.toString()).n);
       expect(expected.filter((n) => !delivered.has(n))).toEqual([]);
     } finally {
       db.close();

@@ -1,0 +1,57 @@
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { logger } from '@/lib/log/logger';
+import { getDbHandle, setAutoCheckpoint, SQLITE_DEFAULT_AUTOCHECKPOINT } from './client';
+
+/**
+ * WAL pages past which a connection checkpoints by itself (SQLite's own auto-checkpoint) while the checkpointer
+ * runs: only a backstop for a stalled checkpointer thread, as a checkpoint inside a commit stalls the event loop.
+ */
+export const BACKSTOP_CHECKPOINT_PAGES = 32_768;
+
+let checkpointer: Worker | null = null;
+
+/** Whether this process checkpoints the WAL on its own thread (connections then leave it to that thread). */
+export function checkpointerRunning(): boolean {
+  return checkpointer !== null;
+}
+
+/**
+ * Starts the checkpointer thread for the database file. Checkpoints copy WAL frames into the database file and
+ * fsync it: as SQLite's auto-checkpoint they run inside whichever commit crosses 1,000 pages, which under load is
+ * more than half of what storing an event costs the event loop.
+ */
+export function startCheckpointer(intervalMs = 200): void {
+  const file = getDbHandle().path;
+  if (checkpointer || file === ':memory:') return;
+  const worker = new Worker(path.join(process.cwd(), 'db/checkpoint-worker.mjs'), {
+    workerData: { file, intervalMs },
+    execArgv: [],
+  });
+  worker.unref();
+  worker.on('message', (m: { error?: string }) => {
+    if (m.error) logger.warn({ error: m.error }, 'WAL checkpoint failed; retrying');
+  });
+  worker.on('error', (error) => logger.error({ error: error.message }, 'WAL checkpointer failed'));
+  worker.on('exit', () => {
+    if (checkpointer !== worker) return; // stopped on purpose
+    checkpointer = null;
+    setAutoCheckpoint(SQLITE_DEFAULT_AUTOCHECKPOINT); // the commits take the checkpoints back
+  });
+  checkpointer = worker;
+  setAutoCheckpoint(BACKSTOP_CHECKPOINT_PAGES);
+}
+
+export async function stopCheckpointer(): Promise<void> {
+  const worker = checkpointer;
+  if (!worker) return;
+  checkpointer = null;
+  setAutoCheckpoint(SQLITE_DEFAULT_AUTOCHECKPOINT);
+  await new Promise<void>((resolve) => {
+    worker.once('exit', () => resolve());
+    worker.on('message', (m: { stopped?: boolean }) => {
+      if (m.stopped) void worker.terminate();
+    });
+    worker.postMessage('stop');
+  });
+}

@@ -1,0 +1,6 @@
+// Worker threads do not inherit the tsx loader that runs the server: register it, then start the TypeScript entry.
+import { register } from 'tsx/esm/api';
+import { workerData } from 'node:worker_threads';
+
+register();
+await import(workerData.entry);
