@@ -1,3 +1,4 @@
+import { startCheckpointer, stopCheckpointer } from '@/db/checkpointer';
 import { closeDb, getDbHandle } from '@/db/client';
 import { startBackground, stopBackground } from '@/lib/background';
 import { ensureGeneratedSecrets } from '@/lib/env';
@@ -6,6 +7,7 @@ import { ensureGeneratedSecrets } from '@/lib/env';
 // (which then runs with HOOKLINE_WORKER=off). It polls for due work at most every 250 ms.
 ensureGeneratedSecrets();
 getDbHandle();
+startCheckpointer();
 startBackground();
 console.log('Hookline worker running');
 
@@ -15,6 +17,7 @@ async function shutdown(signal: string) {
   stopping = true;
   console.log(`${signal}: letting in-flight requests finish (up to 10 s)`);
   await stopBackground(10_000);
+  await stopCheckpointer();
   closeDb();
   process.exit(0);
 }

@@ -14,7 +14,7 @@ import { emitAlertSignal } from '@/lib/alerts/signals';
 import { decrypt } from '@/lib/crypto/encryption';
 import { destinationGate } from '@/lib/destinations/gate';
 import { newId } from '@/lib/ids';
-import { logger } from '@/lib/log/logger';
+import { errorFields, logger } from '@/lib/log/logger';
 import { recordAttempt } from '@/lib/metrics/registry';
 import { loadSecretValues } from '@/lib/secrets/secrets';
 import { recordDestinationFailure, recordDestinationSuccess } from './circuit';
@@ -211,26 +211,40 @@ export async function executeRunJob(
     await writeBatched(sqlite, () => completeJob(sqlite, job));
     return;
   }
+  /** Inside a batched write: completes the job and records the run's outcome, unless the lease was lost. */
+  const finishInBatch = (
+    status: 'succeeded' | 'failed' | 'filtered',
+    error: string | null,
+    filterResult?: boolean,
+  ): boolean => {
+    if (!completeJob(sqlite, job)) return false; // lease lost: another worker owns the job now
+    s.finish.run(status, error, now(), filterResult === undefined ? null : filterResult ? 1 : 0, run.id);
+    return true;
+  };
+  const announceFinished = (status: 'succeeded' | 'failed' | 'filtered', error: string | null) =>
+    emitAlertSignal({
+      kind: 'run_finished',
+      userId: run.user_id,
+      runId: run.id,
+      automationId: run.automation_id,
+      status,
+      error,
+    });
   const finishRun = async (
     status: 'succeeded' | 'failed' | 'filtered',
     error: string | null,
     filterResult?: boolean,
   ) => {
-    const finished = await writeBatched(sqlite, () => {
-      if (!completeJob(sqlite, job)) return false; // lease lost: another worker owns the job now
-      s.finish.run(status, error, now(), filterResult === undefined ? null : filterResult ? 1 : 0, run.id);
-      return true;
-    });
-    if (finished) {
-      emitAlertSignal({
-        kind: 'run_finished',
-        userId: run.user_id,
-        runId: run.id,
-        automationId: run.automation_id,
-        status,
-        error,
-      });
+    if (await writeBatched(sqlite, () => finishInBatch(status, error, filterResult))) {
+      announceFinished(status, error);
     }
+  };
+  // Marking the run running need not hold up the request: the write queue is in order, so it still lands before
+  // anything this run records next.
+  const markRunning = (filterResult: 1 | null) => {
+    writeBatched(sqlite, () => s.start.run(now(), filterResult, run.id)).catch((error: unknown) =>
+      logger.error({ runId: run.id, ...errorFields(error) }, 'Could not mark the run running'),
+    );
   };
 
   const definition = loadDefinition(s, run);
@@ -252,9 +266,9 @@ export async function executeRunJob(
     if (!filter.ok) return finishRun('failed', `Filter failed: ${filter.error.message}`);
     if (!filter.pass) return finishRun('filtered', null, false);
     filterPending = false;
-    await writeBatched(sqlite, () => s.start.run(now(), 1, run.id));
+    markRunning(1);
   } else if (!filterPending && run.status !== 'running') {
-    await writeBatched(sqlite, () => s.start.run(now(), null, run.id));
+    markRunning(null);
   }
 
   for (let i = 0; i < definition.actions.length; i++) {
@@ -286,7 +300,7 @@ export async function executeRunJob(
       // Reaching here means the filter was evaluated and did not fail.
       if (due.ok && !due.filterPass) return finishRun('filtered', null, false);
       filterPending = false;
-      await writeBatched(sqlite, () => s.start.run(now(), 1, run.id));
+      markRunning(1);
     }
     if (!due.ok) return failStep(`${due.error.where}: ${due.error.message}`);
     if (!due.whenPass) {
@@ -398,6 +412,10 @@ export async function executeRunJob(
           result: JSON.stringify(maskSecretValues(binding, secretValues)),
         });
         bindings.push(binding);
+        // The last action: the run's outcome goes in the same write.
+        if (i === definition.actions.length - 1) {
+          return finishInBatch('succeeded', null) ? ('succeeded' as const) : ('lease-lost' as const);
+        }
         return 'next' as const;
       }
       if (nextRetryAt !== null) {
@@ -413,12 +431,15 @@ export async function executeRunJob(
       }
       return 'failed' as const;
     });
+    const succeeded = outcome === 'next' || outcome === 'succeeded' || outcome === 'lease-lost';
     recordAttempt(
-      outcome === 'next' ? 'success' : outcome === 'rescheduled' ? 'retry' : 'failure',
+      succeeded ? 'success' : outcome === 'rescheduled' ? 'retry' : 'failure',
       result.response?.status,
       result.durationMs / 1000,
     );
     if (outcome === 'next') continue;
+    if (outcome === 'succeeded') return announceFinished('succeeded', null);
+    if (outcome === 'lease-lost') return;
     // Host only, never the URL: a URL template may carry a $secrets value.
     const logged = { runId: run.id, automationId: run.automation_id, action: i, attempt: n, host };
     const status = result.response?.status ?? null;

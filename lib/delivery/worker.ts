@@ -40,8 +40,8 @@ const BUSY_ROUND = 25;
 const MIN_TICK_INTERVAL_MS = 2;
 
 export function startWorker(options: WorkerOptions = {}): Worker {
-  const concurrency = options.concurrency ?? envNumber('HOOKLINE_WORKER_CONCURRENCY', 32);
-  const perHost = options.perHostConcurrency ?? envNumber('HOOKLINE_WORKER_PER_HOST', 8);
+  const concurrency = options.concurrency ?? envNumber('HOOKLINE_WORKER_CONCURRENCY', 64);
+  const perHost = options.perHostConcurrency ?? envNumber('HOOKLINE_WORKER_PER_HOST', 32);
   const leaseMs = options.leaseMs ?? envNumber('HOOKLINE_LEASE_MS', 30_000);
   const pollMs = options.pollMs ?? envNumber('HOOKLINE_WORKER_POLL_MS', 250);
   const { sqlite } = getWorkerDbHandle();
