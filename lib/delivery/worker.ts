@@ -36,7 +36,7 @@ const BUSY_STARTS_PER_SECOND = 100;
  * While busy, jobs start in rounds of this many (one claim, and bookkeeping that shares commits) rather than one by
  * one: a claim and a commit per job would cost the event loop several times what the deliveries themselves do.
  */
-const BUSY_ROUND = 25;
+const BUSY_ROUND = 10;
 const MIN_TICK_INTERVAL_MS = 2;
 
 export function startWorker(options: WorkerOptions = {}): Worker {
