@@ -47,6 +47,8 @@ describe('/h/<token> statuses', () => {
   it('404 for an unknown or disabled hook', async () => {
     expect((await post('/h/doesnotexist12345', '{}')).status).toBe(404);
     const hook = await createHook({});
+    // Accepted first, so the endpoint holds the hook in memory: the edit must still apply to the next request.
+    expect((await post(hookPath(hook), '{}')).status).toBe(202);
     await api.ok('PATCH', `/api/v1/hooks/${hook.id}`, { enabled: false });
     expect((await post(hookPath(hook), '{}')).status).toBe(404);
   });

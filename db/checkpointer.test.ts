@@ -1,0 +1,38 @@
+import fs from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { useTempDatabase } from '@/test/support/db';
+import { waitFor } from '@/test/support/server';
+import { BACKSTOP_CHECKPOINT_PAGES, startCheckpointer, stopCheckpointer } from './checkpointer';
+import { getDbHandle, SQLITE_DEFAULT_AUTOCHECKPOINT } from './client';
+
+let cleanup: () => void;
+beforeEach(() => {
+  cleanup = useTempDatabase().cleanup;
+});
+afterEach(async () => {
+  await stopCheckpointer();
+  cleanup();
+});
+
+describe('checkpointer thread', () => {
+  it('copies committed WAL frames into the database file while commits leave checkpoints to it', async () => {
+    const { sqlite, path } = getDbHandle();
+    startCheckpointer(20);
+    expect(sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(BACKSTOP_CHECKPOINT_PAGES);
+    const before = fs.statSync(path).size;
+    const insert = sqlite.prepare(`insert into settings (key, value) values (?, ?)`);
+    sqlite.transaction(() => {
+      for (let i = 0; i < 500; i++) insert.run(`bulk.${i}`, 'x'.repeat(4000));
+    })();
+    // In WAL mode only a checkpoint writes the database file itself; this commit stayed below the backstop.
+    await waitFor(() => fs.statSync(path).size > before + 1_000_000, { what: 'the checkpoint' });
+  });
+
+  it('hands checkpoints back to the commits when stopped', async () => {
+    startCheckpointer(20);
+    await stopCheckpointer();
+    expect(getDbHandle().sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(
+      SQLITE_DEFAULT_AUTOCHECKPOINT,
+    );
+  });
+});

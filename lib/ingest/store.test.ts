@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getDbHandle } from '@/db/client';
+import { newId } from '@/lib/ids';
+import { useTempDatabase } from '@/test/support/db';
+import { stopIngestWriter, storeAccepted, storeRejected, type AcceptedRecord } from './store';
+
+// The real writer thread, on a real SQLite file: what storeAccepted resolves with is committed and flushed.
+let cleanup: () => void;
+let hookId: string;
+let automationId: string;
+const userId = 'usr_store';
+
+beforeAll(() => {
+  cleanup = useTempDatabase().cleanup;
+  const { sqlite } = getDbHandle();
+  sqlite
+    .prepare(`insert into users (id, email, password_hash, created_at, updated_at) values (?, ?, 'x', 0, 0)`)
+    .run(userId, 'store@example.com');
+  hookId = newId('hk');
+  sqlite
+    .prepare(
+      `insert into hooks (id, user_id, name, token, allowed_methods, verification, allowed_ips, max_body_bytes, created_at, updated_at)
+       values (?, ?, 'h', ?, '["POST"]', '{"scheme":"none"}', '[]', 1000, 0, 0)`,
+    )
+    .run(hookId, userId, newId('tok'));
+  automationId = newId('aut');
+  sqlite
+    .prepare(
+      `insert into automations (id, user_id, name, trigger_type, hook_id, trigger, actions, created_at, updated_at)
+       values (?, ?, 'a', 'webhook', ?, ?, '[]', 0, 0)`,
+    )
+    .run(automationId, userId, hookId, JSON.stringify({ type: 'webhook', hookId }));
+});
+
+afterAll(async () => {
+  await stopIngestWriter();
+  cleanup();
+});
+
+function record(body: unknown, dedupeKey: string | null = null): AcceptedRecord {
+  const raw = Buffer.from(JSON.stringify(body));
+  return {
+    hookId,
+    userId,
+    method: 'POST',
+    path: '/h/x',
+    query: {},
+    headers: { 'content-type': 'application/json' },
+    contentType: 'application/json',
+    size: raw.length,
+    sourceIp: '127.0.0.1',
+    verification: 'none',
+    receivedAt: Date.now(),
+    bodyRaw: raw,
+    bodyKind: 'json',
+    bodyParsed: body,
+    dedupeKey,
+  };
+}
+
+describe('storeAccepted (writer thread)', () => {
+  it('stores requests sent together with a run and a job each, JSON bodies once', async () => {
+    const results = await Promise.all(Array.from({ length: 20 }, (_, n) => storeAccepted(record({ n }))));
+    const { sqlite } = getDbHandle();
+    for (const [n, r] of results.entries()) {
+      expect(r.duplicate).toBe(false);
+      if (r.duplicate) continue;
+      const row = sqlite
+        .prepare(`select body_raw, body_parsed, outcome from events where id = ?`)
+        .get(r.id) as {
+        body_raw: Buffer;
+        body_parsed: string | null;
+        outcome: string;
+      };
+      expect(JSON.parse(row.body_raw.toString())).toEqual({ n });
+      expect(row.body_parsed).toBeNull();
+      expect(row.outcome).toBe('accepted');
+      expect(r.runIds).toHaveLength(1);
+      const run = sqlite.prepare(`select automation_id, status from runs where id = ?`).get(r.runIds[0]);
+      expect(run).toEqual({ automation_id: automationId, status: 'queued' });
+      expect(sqlite.prepare(`select count(*) as n from jobs where run_id = ?`).get(r.runIds[0])).toEqual({
+        n: 1,
+      });
+    }
+  });
+
+  it('answers a duplicate with the first event and starts no run', async () => {
+    const first = await storeAccepted(record({ a: 1 }, 'webhook-id:msg_1'));
+    const again = await storeAccepted(record({ a: 1 }, 'webhook-id:msg_1'));
+    expect(first.duplicate).toBe(false);
+    expect(again).toMatchObject({ duplicate: true, firstId: first.id });
+  });
+
+  it('records a rejected request as metadata only', async () => {
+    const { id } = await storeRejected({ ...record({}), rejectStatus: 401, rejectReason: 'Bad signature' });
+    const row = getDbHandle()
+      .sqlite.prepare(`select outcome, reject_status, body_raw from events where id = ?`)
+      .get(id);
+    expect(row).toEqual({ outcome: 'rejected', reject_status: 401, body_raw: null });
+  });
+
+  it('starts a new writer after a stop', async () => {
+    await stopIngestWriter();
+    const r = await storeAccepted(record({ after: 'stop' }));
+    expect(r.duplicate).toBe(false);
+  });
+});
