@@ -1,7 +1,7 @@
 import { getWorkerDbHandle } from '@/db/client';
 import { ALERT_JOB_KIND, deliverAlertJob } from '@/lib/alerts/notify';
 import { destinationGate } from '@/lib/destinations/gate';
-import { ingestRate } from '@/lib/ingest/pressure';
+import { ingestBusy } from '@/lib/ingest/pressure';
 import { errorFields, logger } from '@/lib/log/logger';
 import { executeRunJob } from './execute-run';
 import type { OutboundPolicy } from './http-client';
@@ -29,9 +29,8 @@ function envNumber(name: string, fallback: number): number {
   return Number.isFinite(n) && n > 0 ? n : fallback;
 }
 
-const BUSY_INGEST_RATE = 300;
 /** Job starts per second allowed while ingest is busy: deliveries keep moving, acknowledgements keep the CPU. */
-const BUSY_STARTS_PER_SECOND = 100;
+const BUSY_STARTS_PER_SECOND = 20;
 /**
  * While busy, jobs start in rounds of this many (one claim, and bookkeeping that shares commits) rather than one by
  * one: a claim and a commit per job would cost the event loop several times what the deliveries themselves do.
@@ -95,7 +94,7 @@ export function startWorker(options: WorkerOptions = {}): Worker {
     try {
       // While webhooks pour in, deliveries run at a trickle so acknowledgements stay fast; the backlog drains as
       // soon as the burst ends.
-      const busy = ingestRate(lastTick) > BUSY_INGEST_RATE;
+      const busy = ingestBusy(lastTick);
       let free = concurrency - running.size;
       if (busy) {
         busyTokens = Math.min(

@@ -9,7 +9,7 @@ import { providerDeliveryId } from './dedupe-key';
 import { loadHookByToken, type IngestHook } from './hook-loader';
 import { clientIp } from './ip-allow';
 import { BodyParseError, parseBody } from './parse-body';
-import { noteIngestRequest } from './pressure';
+import { noteIngestAcknowledged, noteIngestRequest } from './pressure';
 import { RateLimiter } from './rate-limiter';
 import { BodyAbortedError, readBodyLimited } from './read-body';
 import { storeAccepted, storeRejected, type EventRecord } from './store';
@@ -178,6 +178,7 @@ async function ingest(req: IncomingMessage, res: ServerResponse): Promise<void> 
     bodyParsed: parsed.value,
     dedupeKey,
   });
+  noteIngestAcknowledged(performance.now() - started);
   if (result.duplicate) {
     recordIngest('duplicate', 200, started);
     return send(res, 200, { id: result.firstId, duplicate: true });

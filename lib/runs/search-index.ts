@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { PARSED_BODY_SQL } from '@/lib/events/parsed-body';
-import { ingestRate } from '@/lib/ingest/pressure';
+import { ingestBusy } from '@/lib/ingest/pressure';
 
 // The payload search index (events_fts) is filled here, outside the ingest transaction: tokenising a body roughly
 // doubles the cost of storing an event, and acknowledging webhooks is the hot path. A background pass indexes new
@@ -77,13 +77,12 @@ export function catchUpSearchIndex(sqlite: Database.Database): void {
   }
 }
 
-const BUSY_INGEST_RATE = 300;
 
 /** Background pass; returns a stop function. */
 export function startSearchIndexer(getSqlite: () => Database.Database, intervalMs = 250): () => void {
   const timer = setInterval(() => {
     try {
-      indexPendingEvents(getSqlite(), ingestRate() > BUSY_INGEST_RATE ? 100 : 2000);
+      indexPendingEvents(getSqlite(), ingestBusy() ? 100 : 2000);
     } catch (error) {
       console.error('Search indexing failed', error);
     }
