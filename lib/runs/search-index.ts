@@ -77,7 +77,6 @@ export function catchUpSearchIndex(sqlite: Database.Database): void {
   }
 }
 
-
 /** Background pass; returns a stop function. */
 export function startSearchIndexer(getSqlite: () => Database.Database, intervalMs = 250): () => void {
   const timer = setInterval(() => {
