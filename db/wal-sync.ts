@@ -3,11 +3,11 @@ import fs from 'node:fs';
 type Sync = (fd: number, done: (error: NodeJS.ErrnoException | null) => void) => void;
 
 /**
- * Makes commits durable off the event loop. A connection with synchronous=NORMAL commits into the WAL without an
- * fsync; `afterCommit` then calls back once an fdatasync of the WAL, started after that commit, has finished. That
- * is what synchronous=FULL does inside COMMIT, but on libuv's thread pool: the event loop keeps parsing the next
- * requests while the disk flushes, and every commit made while one flush runs shares the next one (group commit).
- * NORMAL still syncs the WAL before each checkpoint, so checkpoints keep their ordering.
+ * Makes commits durable after the fact. A connection with synchronous=NORMAL commits into the WAL without an fsync;
+ * `afterCommit` then calls back once an fdatasync of the WAL, started after that commit, has finished — what
+ * synchronous=FULL does inside COMMIT. Commits made while one flush runs share the next one. The flush is libuv's
+ * (thread pool) unless another is given: the ingest writer thread flushes synchronously on itself, right after each
+ * commit. NORMAL still syncs the WAL before each checkpoint, so checkpoints keep their ordering.
  */
 export class WalSync {
   private fd: number | null = null;
