@@ -1,7 +1,7 @@
 // npm run bench:delivery — sustained deliveries per second to a local sink: events are ingested with the worker
 // off, then `npm run worker` (its own process) drains the queue. Prints figures; asserts nothing.
 import path from 'node:path';
-import { ensureBuild, startHookline } from './setup';
+import { createRelay, ensureBuild, startHookline } from './setup';
 import { payload, runLoad, startProcess, stopProcess } from './support';
 
 const EVENTS = Number(process.env.BENCH_EVENTS || 20_000);
@@ -17,24 +17,11 @@ async function main() {
   const app = await startHookline(4721, { HOOKLINE_WORKER: 'off' });
   let worker: Awaited<ReturnType<typeof startProcess>> | null = null;
   try {
-    const hook = await app.api<{ id: string; url: string }>('POST', '/api/v1/hooks', {
-      name: 'delivery',
-      rateLimit: null,
-    });
-    await app.api('POST', '/api/v1/automations', {
-      name: 'delivery',
-      trigger: { type: 'webhook', hookId: hook.id },
-      filter: 'amount > 100',
-      actions: [
-        {
-          name: 'sink',
-          method: 'POST',
-          url: `http://127.0.0.1:${SINK_PORT}/in`,
-          body: '{"amount": amount, "customer": customer}',
-        },
-      ],
-    });
-    const target = new URL(hook.url).pathname;
+    const { path: target } = await createRelay(
+      app,
+      `http://127.0.0.1:${SINK_PORT}/in`,
+      '{"amount": amount, "customer": customer}',
+    );
     // Ingest exactly EVENTS events (closed loop until the count is reached).
     let sent = 0;
     while (sent < EVENTS) {

@@ -3,7 +3,7 @@
 // local sink running at the same time. Prints figures; asserts nothing.
 import Database from 'better-sqlite3';
 import path from 'node:path';
-import { ensureBuild, startHookline, tempDir } from './setup';
+import { createRelay, ensureBuild, startHookline, tempDir } from './setup';
 import { fmt, payload, runLoad, startProcess, stopProcess } from './support';
 
 const SECONDS = Number(process.env.BENCH_SECONDS || 10);
@@ -27,24 +27,11 @@ async function main() {
       HOOKLINE_PORT,
       process.env.BENCH_WORKER === 'off' ? { HOOKLINE_WORKER: 'off' } : {},
     );
-    const hook = await app.api<{ id: string; url: string }>('POST', '/api/v1/hooks', {
-      name: 'bench',
-      rateLimit: null,
-    });
-    await app.api('POST', '/api/v1/automations', {
-      name: 'bench relay',
-      trigger: { type: 'webhook', hookId: hook.id },
-      filter: 'amount > 100',
-      actions: [
-        {
-          name: 'sink',
-          method: 'POST',
-          url: `http://127.0.0.1:${SINK_PORT}/sink`,
-          body: '{"amount": amount, "currency": $uppercase(currency), "customer": customer}',
-        },
-      ],
-    });
-    const hookPath = new URL(hook.url).pathname;
+    const { path: hookPath } = await createRelay(
+      app,
+      `http://127.0.0.1:${SINK_PORT}/sink`,
+      '{"amount": amount, "currency": $uppercase(currency), "customer": customer}',
+    );
 
     // Warm up (JIT, connections, jsonata workers), then measure.
     await runLoad({ url: app.base, path: hookPath, body, connections: CONNECTIONS, seconds: 2 });

@@ -64,3 +64,22 @@ export async function startHookline(port: number, extraEnv: Record<string, strin
   }
   return { proc, base, dir, dbPath: path.join(dir, 'hookline.db'), api, env };
 }
+
+/** A hook with one automation (filter + mapping) relaying to `url`: the setup the ingest and delivery benches share. */
+export async function createRelay(
+  app: Awaited<ReturnType<typeof startHookline>>,
+  url: string,
+  body: string,
+): Promise<{ path: string }> {
+  const hook = await app.api<{ id: string; url: string }>('POST', '/api/v1/hooks', {
+    name: 'bench',
+    rateLimit: null,
+  });
+  await app.api('POST', '/api/v1/automations', {
+    name: 'bench relay',
+    trigger: { type: 'webhook', hookId: hook.id },
+    filter: 'amount > 100',
+    actions: [{ name: 'sink', method: 'POST', url, body }],
+  });
+  return { path: new URL(hook.url).pathname };
+}

@@ -110,8 +110,8 @@ export function getWorkerDbHandle(): DbHandle {
 }
 
 /**
- * The ingest writer's connection (lib/ingest/writer-thread.ts): synchronous=NORMAL, with a WAL flush on the thread
- * pool before any answer (WalSync), which is as durable as FULL without stalling for the fsync.
+ * The ingest writer's connection (lib/ingest/writer-thread.ts): synchronous=NORMAL, and the writer fdatasyncs the WAL
+ * after each commit and before any answer, which is as durable as FULL (lib/ingest/group-commit.ts).
  */
 export function openIngestConnection(file: string): Database.Database {
   const sqlite = openConnection(file, 'NORMAL');

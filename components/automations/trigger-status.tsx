@@ -6,24 +6,10 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { TimeAgo } from '@/components/ui/time-ago';
+import type { TriggerStatus as TriggerStatusView } from '@/lib/triggers/status';
 
 // The scheduler's view of a schedule/poll/silence trigger: next fire, last fire or poll, last error. The page
 // re-renders it every few seconds while shown, so a fresh automation's baseline or first fire appears by itself.
-
-export interface TriggerStatusView {
-  type: 'schedule' | 'poll' | 'silence';
-  enabled: boolean;
-  nextFireAt: string | null;
-  lastFiredAt: string | null;
-  armed: boolean;
-  baselineTaken: boolean;
-  consecutiveFailures: number;
-  lastError: string | null;
-  lastErrorAt: string | null;
-  lastSuccessAt: string | null;
-  lastPoll: { at: string; status: number | null; items: number; newItems: number; ok: boolean } | null;
-  hookLastEventAt: string | null;
-}
 
 const REFRESH_MS = 5_000;
 

@@ -64,6 +64,20 @@ export function actionSigningSecret(action: StoredAction): string | null {
   return action.signingSecretEncrypted ? decrypt(action.signingSecretEncrypted) : null;
 }
 
+/** An action's settings as the API and the editor take them (the signing secret is never among them). */
+function actionSettings(a: StoredAction) {
+  return {
+    name: a.name,
+    method: a.method,
+    url: a.url,
+    headers: a.headers,
+    body: a.body,
+    when: a.when,
+    timeoutMs: a.timeoutMs,
+    retry: a.retry,
+  };
+}
+
 /** The API shape: signing secrets are write-only, so only `hasSigningSecret` is returned. */
 export function toApiAutomation(row: AutomationRow, lastRun?: ApiAutomation['lastRun']): ApiAutomation {
   return {
@@ -74,14 +88,7 @@ export function toApiAutomation(row: AutomationRow, lastRun?: ApiAutomation['las
     trigger: parseStoredTrigger(row),
     filter: row.filter,
     actions: parseStoredActions(row).map((a) => ({
-      name: a.name,
-      method: a.method,
-      url: a.url,
-      headers: a.headers,
-      body: a.body,
-      when: a.when,
-      timeoutMs: a.timeoutMs,
-      retry: a.retry,
+      ...actionSettings(a),
       hasSigningSecret: !!a.signingSecretEncrypted,
     })),
     createdAt: new Date(row.createdAt).toISOString(),
@@ -242,16 +249,7 @@ export function toAutomationInput(row: AutomationRow): AutomationInput {
     enabled: row.enabled,
     trigger: parseStoredTrigger(row),
     filter: row.filter,
-    actions: parseStoredActions(row).map((a) => ({
-      name: a.name,
-      method: a.method,
-      url: a.url,
-      headers: a.headers,
-      body: a.body,
-      when: a.when,
-      timeoutMs: a.timeoutMs,
-      retry: a.retry,
-    })),
+    actions: parseStoredActions(row).map(actionSettings),
   };
 }
 

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { autoCheckpointPages, getDbHandle } from '@/db/client';
-import { WalSync } from '@/db/wal-sync';
 import { wakeWorker } from '@/lib/delivery/queue';
 import { errorFields, logger } from '@/lib/log/logger';
 import { GroupCommit } from './group-commit';
@@ -109,7 +108,7 @@ function threadWriter(file: string): Writer {
 
 function inProcessWriter(): Writer {
   // An in-memory database cannot be shared with a thread.
-  const group = new GroupCommit(getDbHandle().sqlite, new WalSync(null));
+  const group = new GroupCommit(getDbHandle().sqlite, () => {});
   return { write: (batch, done) => group.write(batch, done), stop: async () => {} };
 }
 

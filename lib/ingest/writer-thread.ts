@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openIngestConnection, setAutoCheckpoint } from '@/db/client';
-import { WalSync } from '@/db/wal-sync';
 import { GroupCommit } from './group-commit';
 import type { WriteItem } from './write-events';
 
@@ -10,24 +9,16 @@ import type { WriteItem } from './write-events';
 const { file, autoCheckpoint } = workerData as { file: string; autoCheckpoint: number };
 setAutoCheckpoint(autoCheckpoint); // as the process's other connections: see db/checkpointer.ts
 const sqlite = openIngestConnection(file);
-// The flush runs on this thread, right after the commit: requests that arrive meanwhile queue up and share the next
-// commit, and nothing waits behind a commit for a thread-pool callback.
-const walSync = new WalSync(`${file}-wal`, (fd, done) => {
-  try {
-    fs.fdatasyncSync(fd);
-  } catch (error) {
-    return done(error as NodeJS.ErrnoException);
-  }
-  done(null);
-});
-const writer = new GroupCommit(sqlite, walSync);
+// The WAL is flushed on this thread right after each commit: requests that arrive meanwhile queue up and share the
+// next commit. The WAL exists from the first commit on and stays (SQLite reuses it) while the connection is open.
+let walFd: number | null = null;
+const writer = new GroupCommit(sqlite, () => fs.fdatasyncSync((walFd ??= fs.openSync(`${file}-wal`, 'r'))));
 const port = parentPort!;
 
 port.on('message', (message: { id: number; items: WriteItem[] } | 'stop') => {
   if (message === 'stop') {
-    // An empty write is answered after everything queued before it is committed and flushed.
     return writer.write([], () => {
-      walSync.close();
+      if (walFd !== null) fs.closeSync(walFd);
       sqlite.close();
       port.postMessage({ stopped: true });
     });
@@ -36,4 +27,3 @@ port.on('message', (message: { id: number; items: WriteItem[] } | 'stop') => {
     port.postMessage(error ? { id: message.id, error: error.message } : { id: message.id, results }),
   );
 });
-port.postMessage({ ready: true });

@@ -11,7 +11,7 @@ import {
 import type { AutomationInput, Trigger } from '@/lib/automations/definition';
 import { expressionFields } from '@/lib/automations/validate';
 import { AppError, NotFoundError, ValidationError } from '@/lib/errors';
-import { createHook, readVerification, toApiHook, type HookRow } from '@/lib/hooks/hooks';
+import { createHook, toApiHook, type HookRow } from '@/lib/hooks/hooks';
 import { storedVerification } from '@/lib/hooks/settings';
 import { listSecretNames, referencedSecretNames } from '@/lib/secrets/secrets';
 import type { SessionUser } from '@/lib/users/users';
@@ -37,7 +37,8 @@ function hookIdOf(trigger: Trigger): string | null {
 
 function exportHook(row: HookRow, key: string): ExportedHook {
   const api = toApiHook(row, '');
-  const v = readVerification(row);
+  const { secretCount: _count, ...verification } = api.verification;
+  void _count;
   return {
     key,
     name: api.name,
@@ -49,13 +50,9 @@ function exportHook(row: HookRow, key: string): ExportedHook {
     dedupe: api.dedupe,
     response: api.response,
     verification: {
-      scheme: v.scheme,
-      ...(v.header !== undefined ? { header: v.header } : {}),
-      ...(v.encoding !== undefined ? { encoding: v.encoding } : {}),
-      ...(v.prefix !== undefined ? { prefix: v.prefix } : {}),
-      ...(v.toleranceSeconds !== undefined ? { toleranceSeconds: v.toleranceSeconds } : {}),
+      ...verification,
       // The secret itself never leaves; the importer sets a new one (the hook rejects requests until then).
-      ...(v.scheme !== 'none' ? { secretRequired: true } : {}),
+      ...(verification.scheme !== 'none' ? { secretRequired: true } : {}),
     },
   };
 }
