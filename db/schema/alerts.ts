@@ -1,15 +1,9 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { ALERT_RULE_KINDS } from '../../lib/alerts/kinds';
 import { users } from './users';
 
-export const ALERT_KINDS = [
-  'run_failed',
-  'failure_rate',
-  'circuit_open',
-  'poll_failing',
-  'silence_fired',
-  'hook_rejections',
-  'action_gone',
-] as const;
+// One list for the column and for the rules (lib/alerts/kinds.ts is client-safe, so the UI can import it too).
+export const ALERT_KINDS = ALERT_RULE_KINDS;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 // One rule per user and kind, created lazily with defaults (lib/alerts/rules.ts). `threshold` and `minRuns` mean
