@@ -102,11 +102,16 @@ export function getWorkerDbHandle(): DbHandle {
     if (main.path === ':memory:') {
       g[WORKER_KEY] = main;
     } else {
-      const sqlite = openConnection(main.path, 'NORMAL');
+      const sqlite = openWorkerConnection(main.path);
       g[WORKER_KEY] = { sqlite, db: drizzle(sqlite, { schema }), path: main.path };
     }
   }
   return g[WORKER_KEY];
+}
+
+/** A connection like the worker's (synchronous=NORMAL), for the worker's bookkeeping thread (lib/delivery). */
+export function openWorkerConnection(file: string): Database.Database {
+  return openConnection(file, 'NORMAL');
 }
 
 /**

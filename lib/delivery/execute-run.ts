@@ -17,15 +17,21 @@ import { newId } from '@/lib/ids';
 import { errorFields, logger } from '@/lib/log/logger';
 import { recordAttempt } from '@/lib/metrics/registry';
 import { loadSecretValues } from '@/lib/secrets/secrets';
-import { recordDestinationFailure, recordDestinationSuccess } from './circuit';
+import type { BookkeepingOp } from './bookkeeping';
+import { bookkeep } from './bookkeeping-writer';
 import { sendRequest, type OutboundPolicy, type OutboundResult } from './http-client';
-import { completeJob, extendLease, rescheduleJob, type Job } from './queue';
-import { writeBatched } from './write-batch';
+import type { Job } from './queue';
 import { maskSecretValues, redactHeaders } from './redact';
 import { nextRetryDelayMs, shouldRetry } from './retry-policy';
 import { webhookHeaders } from './sign';
 
 const RECORDED_BODY_LIMIT = 64 * 1024;
+/**
+ * A run is marked running only when its delivery is still going after this long: most deliveries finish sooner,
+ * and their outcome write carries the start time instead, which saves moving the run between status index entries
+ * twice. A run shows as queued for at most this long after its attempt started.
+ */
+export const RUNNING_WRITE_DELAY_MS = Number(process.env.HOOKLINE_RUNNING_WRITE_DELAY_MS ?? 200);
 
 interface RunRow {
   id: string;
@@ -68,29 +74,6 @@ function prepare(sqlite: Database.Database, db: Db) {
       `select idx, status, result, attempt_base from steps where run_id = ? order by idx`,
     ),
     maxAttempt: sqlite.prepare(`select max(n) as n from attempts where run_id = ? and step_index = ?`),
-    start: sqlite.prepare(
-      `update runs set status = 'running', started_at = coalesce(started_at, ?), filter_result = coalesce(?, filter_result)
-       where id = ?`,
-    ),
-    finish: sqlite.prepare(
-      `update runs set status = ?, error = ?, finished_at = ?, filter_result = coalesce(?, filter_result) where id = ?`,
-    ),
-    retrying: sqlite.prepare(`update runs set status = 'retrying', error = ? where id = ?`),
-    // 410 Gone (Standard Webhooks: the endpoint is gone for good) disables the whole automation, with an alert.
-    disable: sqlite.prepare(
-      `update automations set enabled = 0, updated_at = ? where id = ? and enabled = 1`,
-    ),
-    countAttempt: sqlite.prepare(`update runs set attempt_count = attempt_count + 1 where id = ?`),
-    attempt: sqlite.prepare(
-      `insert into attempts (id, run_id, step_index, n, started_at, duration_ms, host, request, response, error, next_retry_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    step: sqlite.prepare(
-      `insert into steps (id, run_id, idx, action_name, status, request, result, error, started_at, finished_at)
-       values (@id, @runId, @idx, @name, @status, @request, @result, @error, @startedAt, @finishedAt)
-       on conflict (run_id, idx) do update set status = excluded.status, request = coalesce(excluded.request, request),
-         result = coalesce(excluded.result, result), error = excluded.error, finished_at = excluded.finished_at`,
-    ),
   };
 }
 
@@ -197,29 +180,45 @@ const EMPTY_STEP: StepBinding = { status: null, headers: {}, body: null };
 /**
  * Executes one claim of a run job: the filter (first time), then the actions in order from the first unfinished
  * one. A retryable failure records the attempt and reschedules the job; the next claim resumes at that action.
- * Progress is written on the worker's connection (synchronous=NORMAL; at least once covers a lost write).
+ * Progress is written by the bookkeeping writer (synchronous=NORMAL; at least once covers a lost write).
  */
 export async function executeRunJob(
   job: Job,
   options: { leaseMs: number; policy?: OutboundPolicy },
 ): Promise<void> {
   const s = stmts();
-  const { sqlite } = s;
   const now = () => Date.now();
   const run = s.run.get(job.runId) as RunRow | undefined;
   if (!run || ['succeeded', 'failed', 'filtered'].includes(run.status)) {
-    await writeBatched(sqlite, () => completeJob(sqlite, job));
+    await bookkeep([{ type: 'complete', job }]);
     return;
   }
-  /** Inside a batched write: completes the job and records the run's outcome, unless the lease was lost. */
-  const finishInBatch = (
-    status: 'succeeded' | 'failed' | 'filtered',
-    error: string | null,
-    filterResult?: boolean,
-  ): boolean => {
-    if (!completeJob(sqlite, job)) return false; // lease lost: another worker owns the job now
-    s.finish.run(status, error, now(), filterResult === undefined ? null : filterResult ? 1 : 0, run.id);
-    return true;
+  // Every status write carries these, so the run's start and filter result are recorded even when the "running"
+  // write was never made.
+  const progress = {
+    runId: run.id,
+    startedAt: now(),
+    filterResult: run.filter_result === null ? null : run.filter_result ? (1 as const) : (0 as const),
+  };
+  let runningTimer: NodeJS.Timeout | null = null;
+  /** Before any write that sets the run's status: a later "running" write would overwrite it. */
+  const cancelRunningWrite = () => {
+    if (runningTimer) clearTimeout(runningTimer);
+    runningTimer = null;
+  };
+  const markRunning = () => {
+    if (runningTimer) return;
+    runningTimer = setTimeout(() => {
+      runningTimer = null;
+      bookkeep([{ type: 'start', ...progress }]).catch((error: unknown) =>
+        logger.error({ runId: run.id, ...errorFields(error) }, 'Could not mark the run running'),
+      );
+    }, RUNNING_WRITE_DELAY_MS);
+    runningTimer.unref();
+  };
+  const finishOp = (status: 'succeeded' | 'failed' | 'filtered', error: string | null): BookkeepingOp => {
+    cancelRunningWrite();
+    return { type: 'finish', job, status, error, at: now(), ...progress };
   };
   const announceFinished = (status: 'succeeded' | 'failed' | 'filtered', error: string | null) =>
     emitAlertSignal({
@@ -230,227 +229,254 @@ export async function executeRunJob(
       status,
       error,
     });
+  /** Records the outcome (after `before`, in the same write); announced unless the lease was lost meanwhile. */
   const finishRun = async (
     status: 'succeeded' | 'failed' | 'filtered',
     error: string | null,
-    filterResult?: boolean,
+    before: BookkeepingOp[] = [],
   ) => {
-    if (await writeBatched(sqlite, () => finishInBatch(status, error, filterResult))) {
+    const results = await bookkeep([...before, finishOp(status, error)]);
+    if (results.length === before.length + 1 && results[before.length] === true)
       announceFinished(status, error);
-    }
   };
-  // Marking the run running need not hold up the request: the write queue is in order, so it still lands before
-  // anything this run records next.
-  const markRunning = (filterResult: 1 | null) => {
-    writeBatched(sqlite, () => s.start.run(now(), filterResult, run.id)).catch((error: unknown) =>
-      logger.error({ runId: run.id, ...errorFields(error) }, 'Could not mark the run running'),
-    );
-  };
-
-  const definition = loadDefinition(s, run);
-  if (!definition) return finishRun('failed', 'The automation no longer exists or its definition is invalid');
-  const event = s.event.get({ id: run.event_id });
-  if (!event) return finishRun('failed', 'The event no longer exists');
-
-  const secrets = userSecrets(run.user_id);
-  const secretValues = Object.values(secrets);
-  const stepsByIndex = new Map((s.steps.all(run.id) as StepRow[]).map((r) => [r.idx, r]));
-  const bindings: StepBinding[] = [];
-  const ctx = runContextFromEvent(event, secrets, bindings);
-
-  // The filter is evaluated together with the first action (one round trip to the JSONata pool); on its own only
-  // when there is no action to pair it with.
-  let filterPending = run.filter_result === null;
-  if (filterPending && definition.actions.length === 0) {
-    const filter = await evaluateFilter(definition.filter, ctx);
-    if (!filter.ok) return finishRun('failed', `Filter failed: ${filter.error.message}`);
-    if (!filter.pass) return finishRun('filtered', null, false);
-    filterPending = false;
-    markRunning(1);
-  } else if (!filterPending && run.status !== 'running') {
-    markRunning(null);
+  try {
+    return await deliverRun();
+  } finally {
+    cancelRunningWrite();
   }
 
-  for (let i = 0; i < definition.actions.length; i++) {
-    const action = definition.actions[i];
-    const existing = stepsByIndex.get(i);
-    if (existing && (existing.status === 'succeeded' || existing.status === 'skipped')) {
-      bindings.push(existing.result ? (JSON.parse(existing.result) as StepBinding) : EMPTY_STEP);
-      continue;
-    }
-    const stepBase = { id: newId('stp'), runId: run.id, idx: i, name: action.name, startedAt: now() };
-    const failStep = async (message: string) => {
-      await writeBatched(sqlite, () =>
-        s.step.run({
-          ...stepBase,
-          status: 'failed',
-          request: null,
-          result: null,
-          error: message,
-          finishedAt: now(),
-        }),
-      );
-      await finishRun('failed', `Action “${action.name}”: ${message}`);
-    };
+  async function deliverRun(): Promise<void> {
+    const definition = loadDefinition(s, run!);
+    if (!definition)
+      return finishRun('failed', 'The automation no longer exists or its definition is invalid');
+    const event = s.event.get({ id: run!.event_id });
+    if (!event) return finishRun('failed', 'The event no longer exists');
+    return deliverActions(run!, definition, event);
+  }
 
-    const due = await renderActionIfDue(action, ctx, filterPending ? definition.filter : undefined);
-    if (!due.ok && due.error.where === 'filter')
-      return finishRun('failed', `Filter failed: ${due.error.message}`);
-    if (filterPending) {
-      // Reaching here means the filter was evaluated and did not fail.
-      if (due.ok && !due.filterPass) return finishRun('filtered', null, false);
+  async function deliverActions(
+    run: RunRow,
+    definition: Definition,
+    event: NonNullable<ReturnType<typeof s.event.get>>,
+  ): Promise<void> {
+    const secrets = userSecrets(run.user_id);
+    const secretValues = Object.values(secrets);
+    const stepsByIndex = new Map((s.steps.all(run.id) as StepRow[]).map((r) => [r.idx, r]));
+    const bindings: StepBinding[] = [];
+    const ctx = runContextFromEvent(event, secrets, bindings);
+
+    // The filter is evaluated together with the first action (one round trip to the JSONata pool); on its own only
+    // when there is no action to pair it with.
+    let filterPending = run.filter_result === null;
+    if (filterPending && definition.actions.length === 0) {
+      const filter = await evaluateFilter(definition.filter, ctx);
+      if (!filter.ok) return finishRun('failed', `Filter failed: ${filter.error.message}`);
+      progress.filterResult = filter.pass ? 1 : 0;
+      if (!filter.pass) return finishRun('filtered', null);
       filterPending = false;
-      markRunning(1);
-    }
-    if (!due.ok) return failStep(`${due.error.where}: ${due.error.message}`);
-    if (!due.whenPass) {
-      await writeBatched(sqlite, () =>
-        s.step.run({
-          ...stepBase,
-          status: 'skipped',
-          request: null,
-          result: null,
-          error: null,
-          finishedAt: now(),
-        }),
-      );
-      bindings.push(EMPTY_STEP);
-      continue;
+      markRunning();
+    } else if (!filterPending && run.status !== 'running') {
+      markRunning();
     }
 
-    const request = due.request!;
-    const host = hostOf(request.url);
-    const n = ((s.maxAttempt.get(run.id, i) as { n: number | null }).n ?? 0) + 1;
-    const budgetUsed = n - (existing?.attempt_base ?? 0);
-    const signingSecret = action.signingSecretEncrypted ? decrypt(action.signingSecretEncrypted) : null;
-    // webhook-id is the same on every retry of this action of this run, so destinations can deduplicate.
-    const headers = {
-      ...request.headers,
-      ...webhookHeaders(`${run.id}_${i}`, signingSecret, request.body ?? '', now()),
-    };
-    const recorded = JSON.stringify(recordedRequest({ ...request, headers }, secretValues));
+    for (let i = 0; i < definition.actions.length; i++) {
+      const action = definition.actions[i];
+      const existing = stepsByIndex.get(i);
+      if (existing && (existing.status === 'succeeded' || existing.status === 'skipped')) {
+        bindings.push(existing.result ? (JSON.parse(existing.result) as StepBinding) : EMPTY_STEP);
+        continue;
+      }
+      const stepBase = {
+        type: 'step' as const,
+        id: newId('stp'),
+        runId: run.id,
+        idx: i,
+        name: action.name,
+        startedAt: now(),
+      };
+      const failStep = (message: string) =>
+        finishRun('failed', `Action “${action.name}”: ${message}`, [
+          { ...stepBase, status: 'failed', request: null, result: null, error: message, finishedAt: now() },
+        ]);
 
-    // The claim's lease covers one default timeout; a longer action extends it first.
-    const needed = now() + action.timeoutMs + 5_000;
-    if (needed > job.leaseUntil) extendLease(sqlite, job, needed + options.leaseMs);
-    // Paused, throttled or at its max concurrency: the job waits (keeping its due time, so order holds) and the
-    // worker's claim filter admits it when the destination can take it. Nothing is recorded: no attempt was made.
-    if (host && !destinationGate().acquire(host, job.host)) {
-      await writeBatched(sqlite, () => rescheduleJob(sqlite, job, job.dueAt, host));
-      return;
-    }
-    const startedAt = now();
-    const result = await sendRequest(
-      { method: request.method, url: request.url, headers, body: request.body, timeoutMs: action.timeoutMs },
-      options.policy,
-    ).finally(() => {
-      if (host) destinationGate().release(host);
-    });
-    const ok =
-      !!result.response && result.response.status >= 200 && result.response.status < 300 && !result.error;
-    const retry = ok ? { retry: false, reason: '' } : shouldRetry(result);
-    const delay = ok || !retry.retry ? null : nextRetryDelayMs(budgetUsed, action.retry.maxAttempts, result);
-    const nextRetryAt = delay === null ? null : now() + delay;
-    const response = result.response
-      ? JSON.stringify(
-          maskSecretValues(
-            {
-              status: result.response.status,
-              headers: result.response.headers,
-              body: result.response.body,
-              bodyEncoding: result.response.bodyEncoding,
-              truncated: result.response.bodyTruncated,
-            },
-            secretValues,
-          ),
-        )
-      : null;
-    const error = ok ? null : describeFailure(result);
+      const due = await renderActionIfDue(action, ctx, filterPending ? definition.filter : undefined);
+      if (!due.ok && due.error.where === 'filter')
+        return finishRun('failed', `Filter failed: ${due.error.message}`);
+      if (filterPending) {
+        // Reaching here means the filter was evaluated and did not fail.
+        progress.filterResult = due.ok && !due.filterPass ? 0 : 1;
+        if (due.ok && !due.filterPass) return finishRun('filtered', null);
+        filterPending = false;
+        markRunning();
+      }
+      if (!due.ok) return failStep(`${due.error.where}: ${due.error.message}`);
+      if (!due.whenPass) {
+        await bookkeep([
+          { ...stepBase, status: 'skipped', request: null, result: null, error: null, finishedAt: now() },
+        ]);
+        bindings.push(EMPTY_STEP);
+        continue;
+      }
 
-    const outcome = await writeBatched(sqlite, () => {
-      const duration = Math.round(result.durationMs);
-      s.attempt.run(
-        newId('att'),
-        run.id,
-        i,
-        n,
-        startedAt,
-        duration,
-        host,
-        recorded,
-        response,
-        error,
-        nextRetryAt,
-      );
-      s.countAttempt.run(run.id);
+      const request = due.request!;
+      const host = hostOf(request.url);
+      const n = ((s.maxAttempt.get(run.id, i) as { n: number | null }).n ?? 0) + 1;
+      const budgetUsed = n - (existing?.attempt_base ?? 0);
+      const signingSecret = action.signingSecretEncrypted ? decrypt(action.signingSecretEncrypted) : null;
+      // webhook-id is the same on every retry of this action of this run, so destinations can deduplicate.
+      const headers = {
+        ...request.headers,
+        ...webhookHeaders(`${run.id}_${i}`, signingSecret, request.body ?? '', now()),
+      };
+      const recorded = JSON.stringify(recordedRequest({ ...request, headers }, secretValues));
+
+      // The claim's lease covers one default timeout; a longer action extends it first.
+      const needed = now() + action.timeoutMs + 5_000;
+      if (needed > job.leaseUntil) {
+        const leaseUntil = needed + options.leaseMs;
+        const [extended] = await bookkeep([{ type: 'extend', job, leaseUntil }]);
+        if (extended) job.leaseUntil = leaseUntil;
+      }
+      // Paused, throttled or at its max concurrency: the job waits (keeping its due time, so order holds) and the
+      // worker's claim filter admits it when the destination can take it. Nothing is recorded: no attempt was made.
+      if (host && !destinationGate().acquire(host, job.host)) {
+        await bookkeep([{ type: 'reschedule', job, dueAt: job.dueAt, host }]);
+        return;
+      }
+      const startedAt = now();
+      const result = await sendRequest(
+        {
+          method: request.method,
+          url: request.url,
+          headers,
+          body: request.body,
+          timeoutMs: action.timeoutMs,
+        },
+        options.policy,
+      ).finally(() => {
+        if (host) destinationGate().release(host);
+      });
+      const ok =
+        !!result.response && result.response.status >= 200 && result.response.status < 300 && !result.error;
+      const retry = ok ? { retry: false, reason: '' } : shouldRetry(result);
+      const delay =
+        ok || !retry.retry ? null : nextRetryDelayMs(budgetUsed, action.retry.maxAttempts, result);
+      const nextRetryAt = delay === null ? null : now() + delay;
+      const response = result.response
+        ? JSON.stringify(
+            maskSecretValues(
+              {
+                status: result.response.status,
+                headers: result.response.headers,
+                body: result.response.body,
+                bodyEncoding: result.response.bodyEncoding,
+                truncated: result.response.bodyTruncated,
+              },
+              secretValues,
+            ),
+          )
+        : null;
+      const error = ok ? null : describeFailure(result);
+
+      const ops: BookkeepingOp[] = [
+        {
+          type: 'attempt',
+          id: newId('att'),
+          runId: run.id,
+          stepIndex: i,
+          n,
+          startedAt,
+          durationMs: Math.round(result.durationMs),
+          host,
+          request: recorded,
+          response,
+          error,
+          nextRetryAt,
+        },
+      ];
+      let destination: { at: number; reachable: boolean } | null = null;
       if (host && result.error?.kind !== 'blocked' && result.error?.kind !== 'invalid_url') {
         const reachable =
-          ok || (result.response && result.response.status < 500 && result.response.status !== 429);
-        if (reachable) {
-          if (recordDestinationSuccess(sqlite, host))
-            emitAlertSignal({ kind: 'destination_recovered', host });
-        } else if (retry.retry) {
-          const until = recordDestinationFailure(sqlite, host);
-          if (until !== null) {
-            const signal = { userId: run.user_id, automationId: run.automation_id, host, until };
-            emitAlertSignal({ kind: 'circuit_opened', ...signal });
-          }
+          ok || (!!result.response && result.response.status < 500 && result.response.status !== 429);
+        if (reachable || retry.retry) {
+          destination = { at: ops.length, reachable };
+          ops.push({ type: 'destination', host, reachable, at: now() });
         }
       }
-      const step = {
-        ...stepBase,
-        request: recorded,
-        result: null as string | null,
-        error,
-        finishedAt: now(),
-      };
+      const step = { ...stepBase, request: recorded, result: null, error, finishedAt: now() };
+      const last = i === definition.actions.length - 1;
+      let gone = -1;
+      let outcome: 'next' | 'succeeded' | 'rescheduled' | 'failed';
+      let failure: string | null = null;
       if (ok) {
         const binding = responseBinding(result);
-        s.step.run({
+        ops.push({
           ...step,
           status: 'succeeded',
           result: JSON.stringify(maskSecretValues(binding, secretValues)),
         });
         bindings.push(binding);
         // The last action: the run's outcome goes in the same write.
-        if (i === definition.actions.length - 1) {
-          return finishInBatch('succeeded', null) ? ('succeeded' as const) : ('lease-lost' as const);
+        outcome = last ? 'succeeded' : 'next';
+        if (last) ops.push(finishOp('succeeded', null));
+      } else if (nextRetryAt !== null) {
+        cancelRunningWrite();
+        ops.push(
+          { ...step, status: 'retrying', finishedAt: null },
+          { type: 'retrying', error: `Action “${action.name}”: ${error}`, ...progress },
+          { type: 'reschedule', job, dueAt: nextRetryAt, host },
+        );
+        outcome = 'rescheduled';
+      } else {
+        ops.push({ ...step, status: 'failed' });
+        if (result.response?.status === 410) {
+          gone = ops.length;
+          ops.push({ type: 'disable', automationId: run.automation_id, at: now() });
         }
-        return 'next' as const;
+        const why = retry.retry ? `gave up after ${budgetUsed} attempts` : retry.reason;
+        failure = `Action “${action.name}”: ${error}${why ? ` (${why})` : ''}`;
+        ops.push(finishOp('failed', failure));
+        outcome = 'failed';
       }
-      if (nextRetryAt !== null) {
-        s.step.run({ ...step, status: 'retrying', finishedAt: null });
-        s.retrying.run(`Action “${action.name}”: ${error}`, run.id);
-        rescheduleJob(sqlite, job, nextRetryAt, host);
-        return 'rescheduled' as const;
+      const results = await bookkeep(ops);
+      const finished = outcome === 'succeeded' || outcome === 'failed';
+      const leaseLost = finished && results.length === ops.length && results[ops.length - 1] === false;
+
+      if (destination) {
+        const r = results[destination.at];
+        if (destination.reachable) {
+          if (r === true) emitAlertSignal({ kind: 'destination_recovered', host: host! });
+        } else if (typeof r === 'number') {
+          const signal = { userId: run.user_id, automationId: run.automation_id, host: host!, until: r };
+          emitAlertSignal({ kind: 'circuit_opened', ...signal });
+        }
       }
-      s.step.run({ ...step, status: 'failed' });
-      if (result.response?.status === 410 && s.disable.run(now(), run.automation_id).changes === 1) {
-        const gone = { userId: run.user_id, automationId: run.automation_id, runId: run.id, host };
-        emitAlertSignal({ kind: 'action_gone', ...gone, actionName: action.name });
+      if (gone >= 0 && results[gone] === true) {
+        const info = { userId: run.user_id, automationId: run.automation_id, runId: run.id, host };
+        emitAlertSignal({ kind: 'action_gone', ...info, actionName: action.name });
       }
-      return 'failed' as const;
-    });
-    const succeeded = outcome === 'next' || outcome === 'succeeded' || outcome === 'lease-lost';
-    recordAttempt(
-      succeeded ? 'success' : outcome === 'rescheduled' ? 'retry' : 'failure',
-      result.response?.status,
-      result.durationMs / 1000,
-    );
-    if (outcome === 'next') continue;
-    if (outcome === 'succeeded') return announceFinished('succeeded', null);
-    if (outcome === 'lease-lost') return;
-    // Host only, never the URL: a URL template may carry a $secrets value.
-    const logged = { runId: run.id, automationId: run.automation_id, action: i, attempt: n, host };
-    const status = result.response?.status ?? null;
-    const reason = maskSecretValues(error, secretValues);
-    if (outcome === 'rescheduled') {
-      logger.info({ ...logged, status, error: reason, nextRetryAt }, 'Retry scheduled');
+      recordAttempt(
+        ok ? 'success' : outcome === 'rescheduled' ? 'retry' : 'failure',
+        result.response?.status,
+        result.durationMs / 1000,
+      );
+      if (outcome === 'next') continue;
+      if (outcome === 'succeeded') {
+        if (!leaseLost) announceFinished('succeeded', null);
+        return;
+      }
+      // Host only, never the URL: a URL template may carry a $secrets value.
+      const logged = { runId: run.id, automationId: run.automation_id, action: i, attempt: n, host };
+      const status = result.response?.status ?? null;
+      const reason = maskSecretValues(error, secretValues);
+      if (outcome === 'rescheduled') {
+        logger.info({ ...logged, status, error: reason, nextRetryAt }, 'Retry scheduled');
+        return;
+      }
+      logger.warn({ ...logged, status, error: reason }, 'Delivery failed');
+      if (!leaseLost) announceFinished('failed', failure);
       return;
     }
-    logger.warn({ ...logged, status, error: reason }, 'Delivery failed');
-    const why = retry.retry ? `gave up after ${budgetUsed} attempts` : retry.reason;
-    return finishRun('failed', `Action “${action.name}”: ${error}${why ? ` (${why})` : ''}`);
+    await finishRun('succeeded', null);
   }
-  await finishRun('succeeded', null);
 }

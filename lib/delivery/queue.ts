@@ -8,6 +8,12 @@ import { logger } from '@/lib/log/logger';
 // RETURNING, so it is atomic even with several processes on the same file; finishing checks the claim token, so a
 // worker whose lease expired (and whose job was reclaimed) cannot overwrite the new owner's work.
 
+/** What finishing, releasing or rescheduling a job needs: the claim token proves the lease is still ours. */
+export interface JobRef {
+  id: string;
+  claimToken: string;
+}
+
 export interface Job {
   id: string;
   kind: string;
@@ -20,7 +26,7 @@ export interface Job {
   leaseUntil: number;
 }
 
-interface JobRow {
+export interface JobRow {
   id: string;
   kind: string;
   run_id: string | null;
@@ -52,14 +58,14 @@ function prepare(sqlite: Database.Database) {
          and (host is null or host not in (select value from json_each(?)))
        order by due_at limit ?`,
     ),
+    // Positional parameters: cheaper to bind than named ones, on the worker's hot path.
     claim: sqlite.prepare(
-      `update jobs set lease_until = @leaseUntil, claim_token = @token, attempts = attempts + 1
-       where id = @id and due_at <= @now and (lease_until is null or lease_until < @now)
+      `update jobs set lease_until = ?, claim_token = ?, attempts = attempts + 1
+       where id = ? and due_at <= ? and (lease_until is null or lease_until < ?)
        returning id, kind, run_id, payload, due_at, attempts, host, claim_token, lease_until`,
     ),
     reschedule: sqlite.prepare(
-      `update jobs set due_at = @dueAt, host = @host, lease_until = null, claim_token = null
-       where id = @id and claim_token = @token`,
+      `update jobs set due_at = ?, host = ?, lease_until = null, claim_token = null where id = ? and claim_token = ?`,
     ),
     complete: sqlite.prepare(`delete from jobs where id = ? and claim_token = ?`),
     release: sqlite.prepare(
@@ -109,100 +115,140 @@ export function enqueueJob(
  * Claims up to `limit` due jobs. `accept` may refuse a candidate (e.g. its destination host is at its concurrency
  * limit or paused by the circuit breaker); refused jobs stay queued, untouched.
  */
+/** A job that may be claimed: due, and not leased (or its lease ran out). */
+export interface ClaimCandidate {
+  id: string;
+  host: string | null;
+  lease_until: number | null;
+}
+
+/**
+ * Picks up to `limit` due jobs to claim; reads only. `accept` may refuse a candidate (e.g. its destination host is
+ * at its concurrency limit or paused by the circuit breaker); refused jobs stay queued, untouched.
+ */
+export function selectClaimCandidates(
+  sqlite: Database.Database,
+  options: { limit: number; now: number; accept?: (host: string | null) => boolean },
+): ClaimCandidate[] {
+  const { now } = options;
+  const s = stmts(sqlite);
+  const picked: ClaimCandidate[] = [];
+  if (options.limit <= 0) return picked;
+  const pageSize = Math.max(options.limit * 4, 64);
+  const refused = new Set<string>();
+  const seen = new Set<string>();
+  for (let page = 0; page < 8 && picked.length < options.limit; page++) {
+    const candidates = (
+      refused.size === 0
+        ? s.candidates.all(now, now, pageSize)
+        : s.candidatesExcluding.all(now, now, JSON.stringify([...refused]), pageSize)
+    ) as ClaimCandidate[];
+    const refusedBefore = refused.size;
+    for (const c of candidates) {
+      if (picked.length >= options.limit) break;
+      if (seen.has(c.id) || (c.host !== null && refused.has(c.host))) continue;
+      seen.add(c.id);
+      if (options.accept && !options.accept(c.host)) {
+        if (c.host !== null) refused.add(c.host);
+        continue;
+      }
+      picked.push(c);
+    }
+    // Another page only helps when this one was full and refused hosts that can now be skipped in SQL.
+    if (candidates.length < pageSize || refused.size === refusedBefore) break;
+  }
+  return picked;
+}
+
+/**
+ * Claims the given jobs, inside the caller's transaction: each one only if it is still due and unleased, since
+ * another process may have claimed it since it was picked.
+ */
+export function claimJobs(sqlite: Database.Database, ids: string[], now: number, leaseMs: number): JobRow[] {
+  const s = stmts(sqlite);
+  const rows: JobRow[] = [];
+  for (const id of ids) {
+    const row = s.claim.get(now + leaseMs, randomUUID(), id, now, now) as JobRow | undefined;
+    if (row) rows.push(row);
+  }
+  return rows;
+}
+
+/** The claimed rows as jobs, in the order they were picked; logs the ones taken over from an expired lease. */
+export function claimedJobs(candidates: ClaimCandidate[], rows: JobRow[]): Job[] {
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const jobs: Job[] = [];
+  for (const c of candidates) {
+    const row = byId.get(c.id);
+    if (!row) continue; // another process claimed it first
+    if (c.lease_until !== null) {
+      // Its previous holder crashed or stalled past its lease: at least once means it runs again.
+      logger.warn(
+        {
+          jobId: row.id,
+          kind: row.kind,
+          runId: row.run_id,
+          attempts: row.attempts,
+          leaseExpiredAt: c.lease_until,
+        },
+        'Lease reclaimed',
+      );
+    }
+    jobs.push({
+      id: row.id,
+      kind: row.kind,
+      runId: row.run_id,
+      payload: row.payload ? JSON.parse(row.payload) : null,
+      dueAt: row.due_at,
+      attempts: row.attempts,
+      host: row.host,
+      claimToken: row.claim_token,
+      leaseUntil: row.lease_until,
+    });
+  }
+  return jobs;
+}
+
+/** Picks and claims up to `limit` due jobs in one IMMEDIATE transaction (the worker does both steps apart). */
 export function claimDueJobs(
   sqlite: Database.Database,
   options: { limit: number; leaseMs: number; now?: number; accept?: (host: string | null) => boolean },
 ): Job[] {
   const now = options.now ?? Date.now();
-  const s = stmts(sqlite);
-  const claimed: Job[] = [];
-  if (options.limit <= 0) return claimed;
-  // One transaction for the whole claim: one commit instead of one per job. IMMEDIATE takes the write lock up
-  // front, so a concurrent writer in another process makes us wait (busy_timeout) instead of failing the upgrade.
-  sqlite
-    .transaction(() => {
-      const pageSize = Math.max(options.limit * 4, 64);
-      const refused = new Set<string>();
-      const seen = new Set<string>();
-      for (let page = 0; page < 8 && claimed.length < options.limit; page++) {
-        const candidates = (
-          refused.size === 0
-            ? s.candidates.all(now, now, pageSize)
-            : s.candidatesExcluding.all(now, now, JSON.stringify([...refused]), pageSize)
-        ) as { id: string; host: string | null; lease_until: number | null }[];
-        const refusedBefore = refused.size;
-        for (const c of candidates) {
-          if (claimed.length >= options.limit) break;
-          if (seen.has(c.id) || (c.host !== null && refused.has(c.host))) continue;
-          seen.add(c.id);
-          if (options.accept && !options.accept(c.host)) {
-            if (c.host !== null) refused.add(c.host);
-            continue;
-          }
-          const job = claimOne(s, c, now, options.leaseMs);
-          if (job) claimed.push(job);
-        }
-        // Another page only helps when this one was full and refused hosts that can now be skipped in SQL.
-        if (candidates.length < pageSize || refused.size === refusedBefore) break;
-      }
-    })
-    .immediate();
-  return claimed;
-}
-
-function claimOne(
-  s: ReturnType<typeof stmts>,
-  c: { id: string; lease_until: number | null },
-  now: number,
-  leaseMs: number,
-): Job | null {
-  const row = s.claim.get({ id: c.id, now, leaseUntil: now + leaseMs, token: randomUUID() }) as
-    JobRow | undefined;
-  if (!row) return null; // another process claimed it first
-  if (c.lease_until !== null) {
-    // Its previous holder crashed or stalled past its lease: at least once means it runs again.
-    logger.warn(
-      {
-        jobId: row.id,
-        kind: row.kind,
-        runId: row.run_id,
-        attempts: row.attempts,
-        leaseExpiredAt: c.lease_until,
-      },
-      'Lease reclaimed',
+  return sqlite.transaction(() => {
+    const candidates = selectClaimCandidates(sqlite, { ...options, now });
+    const rows = claimJobs(
+      sqlite,
+      candidates.map((c) => c.id),
+      now,
+      options.leaseMs,
     );
-  }
-  return {
-    id: row.id,
-    kind: row.kind,
-    runId: row.run_id,
-    payload: row.payload ? JSON.parse(row.payload) : null,
-    dueAt: row.due_at,
-    attempts: row.attempts,
-    host: row.host,
-    claimToken: row.claim_token,
-    leaseUntil: row.lease_until,
-  };
+    return claimedJobs(candidates, rows);
+  })();
 }
 
 export function rescheduleJob(
   sqlite: Database.Database,
-  job: Job,
+  job: JobRef & { host?: string | null },
   dueAt: number,
-  host: string | null = job.host,
+  host: string | null = job.host ?? null,
 ): boolean {
-  return stmts(sqlite).reschedule.run({ id: job.id, token: job.claimToken, dueAt, host }).changes === 1;
+  return stmts(sqlite).reschedule.run(dueAt, host, job.id, job.claimToken).changes === 1;
 }
 
-export function completeJob(sqlite: Database.Database, job: Job): boolean {
+export function completeJob(sqlite: Database.Database, job: JobRef): boolean {
   return stmts(sqlite).complete.run(job.id, job.claimToken).changes === 1;
 }
 
-export function releaseJob(sqlite: Database.Database, job: Job): boolean {
+export function releaseJob(sqlite: Database.Database, job: JobRef): boolean {
   return stmts(sqlite).release.run(job.id, job.claimToken).changes === 1;
 }
 
-export function extendLease(sqlite: Database.Database, job: Job, leaseUntil: number): boolean {
+export function extendLease(
+  sqlite: Database.Database,
+  job: JobRef & { leaseUntil?: number },
+  leaseUntil: number,
+): boolean {
   const ok = stmts(sqlite).extend.run(leaseUntil, job.id, job.claimToken).changes === 1;
   if (ok) job.leaseUntil = leaseUntil;
   return ok;

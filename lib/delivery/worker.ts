@@ -5,7 +5,9 @@ import { ingestBusy } from '@/lib/ingest/pressure';
 import { errorFields, logger } from '@/lib/log/logger';
 import { executeRunJob } from './execute-run';
 import type { OutboundPolicy } from './http-client';
-import { claimDueJobs, nextDueAt, onWorkerWake, releaseJob, type Job } from './queue';
+import type { JobRow } from './queue';
+import { bookkeep, stopBookkeeping } from './bookkeeping-writer';
+import { claimedJobs, nextDueAt, onWorkerWake, selectClaimCandidates, type Job } from './queue';
 
 export interface WorkerOptions {
   concurrency?: number;
@@ -46,6 +48,7 @@ export function startWorker(options: WorkerOptions = {}): Worker {
   const { sqlite } = getWorkerDbHandle();
 
   const running = new Map<string, { job: Job; promise: Promise<void> }>();
+  const unstarted: Job[] = [];
   const hostCounts = new Map<string, number>();
   let stopping = false;
   let claimedTotal = 0;
@@ -83,9 +86,17 @@ export function startWorker(options: WorkerOptions = {}): Worker {
     running.set(job.id, { job, promise });
   }
 
+  // One claim at a time: the next tick waits for the last claim to commit (its jobs are leased by then).
+  let claiming: Promise<void> | null = null;
+  let wokenWhileClaiming = false;
+
   function tick(): void {
     scheduledTick = false;
     if (stopping) return;
+    if (claiming) {
+      wokenWhileClaiming = true;
+      return;
+    }
     lastTick = Date.now();
     // When due jobs are held back (paused, throttled, at their concurrency), wake for the next token instead of
     // spinning on jobs that are due but cannot start.
@@ -117,9 +128,10 @@ export function startWorker(options: WorkerOptions = {}): Worker {
       if (free > 0) {
         gate.refresh(sqlite, lastTick);
         const planned = new Map<string, number>();
-        const jobs = claimDueJobs(sqlite, {
+        // Picked here (a read), claimed by the bookkeeping writer in its next commit, with other deliveries' records.
+        const candidates = selectClaimCandidates(sqlite, {
           limit: free,
-          leaseMs,
+          now: lastTick,
           accept: (host) => {
             if (!host) return true;
             const n = (hostCounts.get(host) ?? 0) + (planned.get(host) ?? 0);
@@ -133,9 +145,29 @@ export function startWorker(options: WorkerOptions = {}): Worker {
             return true;
           },
         });
-        claimedTotal += jobs.length;
-        if (busy) busyTokens -= jobs.length;
-        for (const job of jobs) run(job);
+        if (candidates.length > 0) {
+          const claimHeld = held;
+          const claimWakeAt = wakeAt;
+          claiming = bookkeep([{ type: 'claim', ids: candidates.map((c) => c.id), now: lastTick, leaseMs }])
+            .then(([rows]) => {
+              const jobs = claimedJobs(candidates, rows as JobRow[]);
+              claimedTotal += jobs.length;
+              if (busy) busyTokens -= jobs.length;
+              // Stopping meanwhile: these were never started, they go back to the queue with the others.
+              for (const job of jobs)
+                if (stopping) unstarted.push(job);
+                else run(job);
+            })
+            .catch((error: unknown) => logger.error(errorFields(error), 'Worker claim failed'))
+            .finally(() => {
+              claiming = null;
+              if (wokenWhileClaiming) {
+                wokenWhileClaiming = false;
+                schedule();
+              } else armTimer(claimHeld ? claimWakeAt : undefined);
+            });
+          return;
+        }
       }
     } catch (error) {
       logger.error(errorFields(error), 'Worker claim failed');
@@ -180,16 +212,19 @@ export function startWorker(options: WorkerOptions = {}): Worker {
       stopping = true;
       unsubscribe();
       if (timer) clearTimeout(timer);
+      await claiming;
       const all = Promise.all([...running.values()].map((r) => r.promise));
       await Promise.race([all, new Promise((r) => setTimeout(r, graceMs).unref())]);
       // Whatever is still in flight goes back to the queue for the next worker (at least once).
-      for (const { job } of running.values()) {
-        try {
-          releaseJob(sqlite, job);
-        } catch {
-          /* database closing */
-        }
-      }
+      const leftover = [...unstarted, ...[...running.values()].map((r) => r.job)];
+      await Promise.all(
+        leftover.map((job) =>
+          bookkeep([{ type: 'release', job }]).catch(() => {
+            /* database closing: the lease runs out instead */
+          }),
+        ),
+      );
+      await stopBookkeeping();
     },
   };
 }

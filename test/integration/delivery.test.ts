@@ -166,6 +166,38 @@ describe('delivery and retries', () => {
     expect(req.headers['content-type']).toBe('application/json');
   });
 
+  it('a slow delivery shows its run as running; a quick one records its start without that write', async () => {
+    const quick = await setup({}, '/quick');
+    sink.respond = (req) => (req.url.startsWith('/held') ? 'hang' : { status: 200 });
+    const { run } = await sendAndWait(quick, { order: 5 });
+    expect(run.status).toBe('succeeded');
+    const times = readDb(
+      (db) =>
+        db.prepare(`select started_at, finished_at, filter_result from runs where id = ?`).get(run.id) as {
+          started_at: number | null;
+          finished_at: number;
+          filter_result: number | null;
+        },
+    );
+    expect(times.started_at).not.toBeNull();
+    expect(times.started_at).toBeLessThanOrEqual(times.finished_at);
+    expect(times.filter_result).toBe(1);
+
+    const held = await setup({ timeoutMs: 3_000, retry: { maxAttempts: 1 } }, '/held');
+    const { run: inFlight } = await sendAndWait(held, { order: 6 }, ['running', 'succeeded', 'failed']);
+    expect(inFlight.status).toBe('running');
+    expect(requestsTo('/held')).toHaveLength(1);
+    const failed = await waitFor(
+      () =>
+        readDb((db) => {
+          const r = db.prepare(`select * from runs where id = ?`).get(inFlight.id) as RunRow;
+          return r.status === 'failed' ? r : null;
+        }),
+      { timeoutMs: 10_000, what: 'held run failed' },
+    );
+    expect(failed.error).toMatch(/timed out|timeout/i);
+  }, 30_000);
+
   it('filter false → run filtered, nothing sent', async () => {
     const hook = await api.ok('POST', '/api/v1/hooks', { name: 'filtered' });
     await api.ok('POST', '/api/v1/automations', {

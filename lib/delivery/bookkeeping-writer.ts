@@ -1,0 +1,142 @@
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { autoCheckpointPages, getWorkerDbHandle } from '@/db/client';
+import { errorFields, logger } from '@/lib/log/logger';
+import { applyOps, type BookkeepingOp } from './bookkeeping';
+import type { CallOutcome } from './bookkeeping-thread';
+import { writeBatched } from './write-batch';
+
+// Where the worker's bookkeeping ops (lib/delivery/bookkeeping.ts) are applied. On a database file: a thread with its
+// own connection, so the event loop never runs SQLite writes nor waits for the write lock (the ingest writer and
+// other processes commit too). An in-memory database cannot be shared with a thread: its writes stay here.
+// Either way writes are applied in the order they were made, and each call lands whole or not at all.
+
+export interface BookkeepingWriter {
+  write(ops: BookkeepingOp[]): Promise<unknown[]>;
+  /** Lets the writer finish what it was given, then stops it. */
+  stop(): Promise<void>;
+}
+
+interface Call {
+  ops: BookkeepingOp[];
+  resolve: (results: unknown[]) => void;
+  reject: (error: Error) => void;
+}
+
+/** Exported for tests; the worker goes through `bookkeep`. */
+export function startBookkeepingThread(
+  file: string,
+  onExit?: () => void,
+): BookkeepingWriter & { thread: Worker } {
+  const thread = new Worker(path.join(process.cwd(), 'lib/ingest/writer-boot.mjs'), {
+    workerData: {
+      entry: path.join(process.cwd(), 'lib/delivery/bookkeeping-thread.ts'),
+      file,
+      autoCheckpoint: autoCheckpointPages(),
+    },
+    execArgv: process.env.HOOKLINE_BOOKKEEPING_THREAD_ARGS?.split(' ').filter(Boolean) ?? [],
+  });
+  thread.unref();
+  const inFlight = new Map<number, Call[]>();
+  let nextId = 1;
+  let calls: Call[] = [];
+  let scheduled = false;
+  let stopped: (() => void) | null = null;
+  let exited: Error | null = null;
+
+  const failAll = (error: Error) => {
+    for (const batch of inFlight.values()) for (const c of batch) c.reject(error);
+    inFlight.clear();
+  };
+  thread.on('message', (m: { id?: number; outcomes?: CallOutcome[]; stopped?: boolean }) => {
+    if (m.stopped) return stopped?.();
+    const batch = m.id === undefined ? undefined : inFlight.get(m.id);
+    if (!batch || !m.outcomes) return;
+    inFlight.delete(m.id!);
+    m.outcomes.forEach((o, i) =>
+      'error' in o ? batch[i].reject(new Error(o.error)) : batch[i].resolve(o.results),
+    );
+  });
+  thread.on('error', (error) => {
+    logger.error(errorFields(error), 'Bookkeeping thread failed');
+    failAll(error);
+  });
+  thread.on('exit', (code) => {
+    // What it had not answered may or may not be committed: the callers see an error, and the leases of their jobs
+    // run out, so the jobs run again (at least once).
+    exited = new Error(`Bookkeeping thread exited (${code})`);
+    failAll(exited);
+    for (const c of calls) c.reject(exited);
+    calls = [];
+    onExit?.();
+    stopped?.();
+  });
+
+  // Calls made in the same turn of the event loop cross to the thread as one message.
+  const post = () => {
+    scheduled = false;
+    const batch = calls;
+    calls = [];
+    if (batch.length === 0) return;
+    const id = nextId++;
+    inFlight.set(id, batch);
+    thread.postMessage({ id, calls: batch.map((c) => c.ops) });
+  };
+
+  return {
+    thread,
+    write(ops) {
+      if (exited) return Promise.reject(exited);
+      return new Promise((resolve, reject) => {
+        calls.push({ ops, resolve, reject });
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(post);
+        }
+      });
+    },
+    stop() {
+      if (exited) return Promise.resolve();
+      post();
+      return new Promise<void>((resolve) => {
+        stopped = () => {
+          resolve();
+          void thread.terminate();
+        };
+        thread.postMessage('stop');
+      });
+    },
+  };
+}
+
+function inProcessWriter(): BookkeepingWriter {
+  const { sqlite } = getWorkerDbHandle();
+  return { write: (ops) => writeBatched(sqlite, () => applyOps(sqlite, ops)), stop: async () => {} };
+}
+
+let writer: BookkeepingWriter | null = null;
+
+function getWriter(): BookkeepingWriter {
+  if (!writer) {
+    const file = getWorkerDbHandle().path;
+    if (file === ':memory:') writer = inProcessWriter();
+    else {
+      const w = startBookkeepingThread(file, () => {
+        if (writer === w) writer = null; // the next write starts a new thread
+      });
+      writer = w;
+    }
+  }
+  return writer;
+}
+
+/** Applies `ops` in order, in one savepoint of a group commit; resolves with one result per op once committed. */
+export function bookkeep(ops: BookkeepingOp[]): Promise<unknown[]> {
+  return getWriter().write(ops);
+}
+
+export async function stopBookkeeping(): Promise<void> {
+  const w = writer;
+  writer = null;
+  await w?.stop();
+}
