@@ -36,6 +36,7 @@ async function main() {
     // Warm up (JIT, connections, jsonata workers), then measure.
     await runLoad({ url: app.base, path: hookPath, body, connections: CONNECTIONS, seconds: 2 });
     const loadStart = Date.now();
+    console.log('measuring hookline'); // phase markers let a sampler (top, perf, /proc) pick the load window
     const monoStart = process.hrtime.bigint() / 1000n;
     const hl = await runLoad({
       url: app.base,
@@ -95,6 +96,7 @@ async function main() {
       connections: CONNECTIONS,
       seconds: 2,
     });
+    console.log('measuring bare');
     const bareResult = await runLoad({
       url: `http://127.0.0.1:${BARE_PORT}`,
       path: '/',

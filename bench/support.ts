@@ -86,6 +86,7 @@ export function startProcess(
     };
     proc.stdout!.on('data', onData);
     proc.stderr!.on('data', (d) => (out += d));
+    if (process.env.BENCH_ECHO) proc.stderr!.pipe(process.stderr); // the server's own logs and traces
     proc.once('exit', (code) => reject(new Error(`process exited (${code}) before ready:\n${out}`)));
   });
 }

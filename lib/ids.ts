@@ -31,12 +31,17 @@ export function newId(prefix: string): string {
     time = CROCKFORD[t % 32] + time;
     t = Math.floor(t / 32);
   }
-  let bits = 0n;
-  for (const b of lastRandom) bits = (bits << 8n) | BigInt(b);
+  // 80 random bits as 16 base-32 digits, most significant first.
   let rand = '';
-  for (let i = 0; i < 16; i++) {
-    rand = CROCKFORD[Number(bits & 31n)] + rand;
-    bits >>= 5n;
+  let acc = 0;
+  let bits = 0;
+  for (let i = 0; i < lastRandom.length; i++) {
+    acc = ((acc << 8) | lastRandom[i]!) & 0x1fff; // never more than 12 bits are pending
+    bits += 8;
+    while (bits >= 5) {
+      bits -= 5;
+      rand += CROCKFORD[(acc >> bits) & 31];
+    }
   }
   return `${prefix}_${time}${rand}`;
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { redactHeaders } from '@/lib/delivery/redact';
+import { isSensitiveHeader, REDACTED } from '@/lib/delivery/redact';
 import { env } from '@/lib/env';
 import { evaluateExpression } from '@/lib/jsonata';
 import { errorFields, logger } from '@/lib/log/logger';
@@ -11,8 +11,8 @@ import { clientIp } from './ip-allow';
 import { BodyParseError, parseBody } from './parse-body';
 import { noteIngestAcknowledged, noteIngestRequest } from './pressure';
 import { RateLimiter } from './rate-limiter';
-import { BodyAbortedError, readBodyLimited } from './read-body';
-import { storeAccepted, storeRejected, type EventRecord } from './store';
+import { BodyAbortedError, readBody } from './read-body';
+import { acceptedItem, store, writeItem, type EventRecord } from './store';
 
 const limiter = new RateLimiter();
 // Rejections are recorded for the inspector, but at most a few per second per hook: a flood of bad requests must
@@ -47,10 +47,14 @@ function sendError(
   send(res, status, { error: { message } }, headers);
 }
 
-function flatHeaders(req: IncomingMessage): Record<string, string> {
+/** The request's headers as stored: one string per name, credentials masked (lib/delivery/redact.ts). */
+function storedHeaders(req: IncomingMessage): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  const raw = req.headers;
+  for (const name in raw) {
+    const value = raw[name];
+    if (value === undefined) continue;
+    out[name] = isSensitiveHeader(name) ? REDACTED : Array.isArray(value) ? value.join(', ') : value;
   }
   return out;
 }
@@ -74,17 +78,38 @@ export function isIngestPath(url: string | undefined): boolean {
   return !!url && url.startsWith('/h/');
 }
 
-/** `/h/<token>`: verify, limit, dedupe, store (group commit), answer. Never answers 2xx before the commit. */
-export function handleIngest(req: IncomingMessage, res: ServerResponse): void {
-  ingest(req, res).catch((error: unknown) => {
-    if (error instanceof BodyAbortedError) return; // client went away mid-body; nothing acknowledged
-    logger.error(errorFields(error), 'Ingest failed');
-    if (!res.headersSent) sendError(res, 503, 'Could not store the event; retry later');
-    else res.destroy();
-  });
+/** What one ingest request carries between its stages. */
+interface Ingest {
+  req: IncomingMessage;
+  res: ServerResponse;
+  hook: IngestHook;
+  base: EventRecord;
+  started: number;
 }
 
-async function ingest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+/**
+ * `/h/<token>`: verify, limit, dedupe, store (group commit), answer. Never answers 2xx before the commit.
+ * Written as callbacks rather than async/await: this runs for every webhook, and each awaited promise costs the
+ * event loop (more so with Next's AsyncLocalStorage in the same process).
+ */
+export function handleIngest(req: IncomingMessage, res: ServerResponse): void {
+  try {
+    start(req, res);
+  } catch (error) {
+    fail(res, error);
+  }
+}
+
+function fail(res: ServerResponse, error: unknown): void {
+  if (error instanceof BodyAbortedError) return; // client went away mid-body; nothing acknowledged
+  logger.error(errorFields(error), 'Ingest failed');
+  if (!res.headersSent) sendError(res, 503, 'Could not store the event; retry later');
+  else res.destroy();
+}
+
+let trustProxy: boolean | undefined; // read at the first request: the environment is settled by then
+
+function start(req: IncomingMessage, res: ServerResponse): void {
   const receivedAt = Date.now();
   const started = performance.now();
   noteIngestRequest(receivedAt);
@@ -92,7 +117,7 @@ async function ingest(req: IncomingMessage, res: ServerResponse): Promise<void> 
   const q = rawUrl.indexOf('?');
   const pathname = q === -1 ? rawUrl : rawUrl.slice(0, q);
   const match = TOKEN_RE.exec(pathname);
-  const hook = match ? loadHookByToken(match[1]) : null;
+  const hook = match ? loadHookByToken(match[1]!) : null;
   if (!hook || !hook.enabled) {
     req.resume();
     recordIngest('rejected', 404, started);
@@ -100,61 +125,55 @@ async function ingest(req: IncomingMessage, res: ServerResponse): Promise<void> 
   }
 
   const method = (req.method ?? 'GET').toUpperCase();
-  const headers = flatHeaders(req);
+  const contentType = req.headers['content-type'];
   const base: EventRecord = {
     hookId: hook.id,
     userId: hook.userId,
     method,
     path: pathname,
     query: q === -1 ? {} : parseQuery(rawUrl.slice(q + 1)),
-    headers: redactHeaders(headers),
-    contentType: headers['content-type'] ?? null,
-    size: Number(headers['content-length'] ?? 0) || 0,
-    sourceIp: clientIp(req, env.trustProxy()),
+    headers: storedHeaders(req),
+    contentType: contentType ?? null,
+    size: Number(req.headers['content-length'] ?? 0) || 0,
+    sourceIp: clientIp(req, (trustProxy ??= env.trustProxy())),
     verification: hook.verification.scheme === 'none' ? 'none' : 'unchecked',
     receivedAt,
   };
-
-  const reject = async (status: number, reason: string, extra?: Record<string, string>) => {
-    req.resume();
-    if (
-      rejectionRecorder.take(hook.id, REJECTIONS_RECORDED_PER_SECOND, REJECTIONS_RECORDED_PER_SECOND * 2).ok
-    ) {
-      await storeRejected({ ...base, rejectStatus: status, rejectReason: reason }).catch((e) =>
-        logger.error(errorFields(e), 'Could not record a rejected request'),
-      );
-    }
-    logger.info({ hookId: hook.id, status, reason, sourceIp: base.sourceIp }, 'Ingest rejected');
-    recordIngest('rejected', status, started);
-    sendError(res, status, reason, extra);
-  };
+  const ctx: Ingest = { req, res, hook, base, started };
 
   if (!hook.allowedMethods.has(method)) {
-    return reject(
-      405,
-      `Method ${method} not allowed; this hook accepts ${[...hook.allowedMethods].join(', ')}`,
-      {
-        allow: [...hook.allowedMethods].join(', '),
-      },
-    );
+    const allow = [...hook.allowedMethods].join(', ');
+    return reject(ctx, 405, `Method ${method} not allowed; this hook accepts ${allow}`, { allow });
   }
-  if (!hook.ipAllowed(base.sourceIp)) return reject(403, `Source address ${base.sourceIp} is not allowed`);
+  if (!hook.ipAllowed(base.sourceIp))
+    return reject(ctx, 403, `Source address ${base.sourceIp} is not allowed`);
   if (hook.rateLimit) {
     const taken = limiter.take(hook.id, hook.rateLimit.perSecond, hook.rateLimit.burst);
     if (!taken.ok) {
-      return reject(429, 'Rate limit exceeded', { 'retry-after': String(taken.retryAfterSeconds) });
+      return reject(ctx, 429, 'Rate limit exceeded', { 'retry-after': String(taken.retryAfterSeconds) });
     }
   }
 
-  const read = await readBodyLimited(req, hook.maxBodyBytes);
-  if (!read.ok) return reject(413, `Body larger than this hook's limit of ${hook.maxBodyBytes} bytes`);
-  const raw = read.body;
+  readBody(req, hook.maxBodyBytes, (error, read) => {
+    try {
+      if (error) return fail(res, error);
+      if (!read!.ok)
+        return reject(ctx, 413, `Body larger than this hook's limit of ${hook.maxBodyBytes} bytes`);
+      received(ctx, read!.body);
+    } catch (e) {
+      fail(res, e);
+    }
+  });
+}
+
+function received(ctx: Ingest, raw: Buffer): void {
+  const { req, hook, base } = ctx;
   base.size = raw.length;
 
-  const verified = verifySignature(hook.verification, req.headers, raw, receivedAt);
+  const verified = verifySignature(hook.verification, req.headers, raw, base.receivedAt);
   if (!verified.ok) {
     base.verification = verified.reason;
-    return reject(401, verified.message);
+    return reject(ctx, 401, verified.message);
   }
   base.verification = hook.verification.scheme === 'none' ? 'none' : 'valid';
 
@@ -162,44 +181,69 @@ async function ingest(req: IncomingMessage, res: ServerResponse): Promise<void> 
   try {
     parsed = parseBody(base.contentType ?? undefined, raw);
   } catch (error) {
-    if (error instanceof BodyParseError) return reject(400, error.message);
+    if (error instanceof BodyParseError) return reject(ctx, 400, error.message);
     throw error;
   }
-
-  let dedupeKey = providerDeliveryId(req.headers, parsed, hook.verification.scheme);
-  if (hook.dedupeExpression) {
-    dedupeKey = (await expressionKey(hook, parsed.value, base, receivedAt)) ?? dedupeKey;
-  }
-
-  const result = await storeAccepted({
-    ...base,
-    bodyRaw: raw,
-    bodyKind: parsed.kind,
-    bodyParsed: parsed.value,
-    dedupeKey,
-  });
-  noteIngestAcknowledged(performance.now() - started);
-  if (result.duplicate) {
-    recordIngest('duplicate', 200, started);
-    return send(res, 200, { id: result.firstId, duplicate: true });
-  }
-  recordIngest('accepted', hook.response?.status ?? 202, started);
-  if (hook.response) {
-    return send(res, hook.response.status, hook.response.body.replaceAll('{{id}}', result.id), {
-      'content-type': hook.response.contentType,
-    });
-  }
-  send(res, 202, { id: result.id });
+  const body = { raw, kind: parsed.kind, parsed: parsed.value };
+  const deliveryId = providerDeliveryId(req.headers, parsed, hook.verification.scheme);
+  if (!hook.dedupeExpression) return accept(ctx, body, deliveryId);
+  expressionKey(hook, parsed.value, base).then(
+    (key) => accept(ctx, body, key ?? deliveryId),
+    (error: unknown) => fail(ctx.res, error),
+  );
 }
 
-async function expressionKey(hook: IngestHook, body: unknown, base: EventRecord, receivedAt: number) {
+function accept(ctx: Ingest, body: { raw: Buffer; kind: string; parsed: unknown }, dedupeKey: string | null) {
+  const { res, hook, started } = ctx;
+  store(acceptedItem(writeItem(ctx.base, 'accept'), body, dedupeKey), (error, result) => {
+    if (error) return fail(res, error);
+    noteIngestAcknowledged(performance.now() - started);
+    if (result!.duplicate) {
+      recordIngest('duplicate', 200, started);
+      return send(res, 200, { id: result!.firstId, duplicate: true });
+    }
+    recordIngest('accepted', hook.response?.status ?? 202, started);
+    if (hook.response) {
+      return send(res, hook.response.status, hook.response.body.replaceAll('{{id}}', result!.id), {
+        'content-type': hook.response.contentType,
+      });
+    }
+    send(res, 202, `{"id":"${result!.id}"}`);
+  });
+}
+
+function reject(ctx: Ingest, status: number, reason: string, extra?: Record<string, string>): void {
+  const { req, res, hook, base, started } = ctx;
+  req.resume();
+  if (
+    rejectionRecorder.take(hook.id, REJECTIONS_RECORDED_PER_SECOND, REJECTIONS_RECORDED_PER_SECOND * 2).ok
+  ) {
+    const item = writeItem(base, 'reject');
+    item.rejectStatus = status;
+    item.rejectReason = reason;
+    // The answer waits for the record, so the inspector shows a rejection as soon as its caller saw it.
+    return store(item, (error) => {
+      if (error) logger.error(errorFields(error), 'Could not record a rejected request');
+      answerRejected();
+    });
+  }
+  answerRejected();
+
+  function answerRejected() {
+    logger.info({ hookId: hook.id, status, reason, sourceIp: base.sourceIp }, 'Ingest rejected');
+    recordIngest('rejected', status, started);
+    sendError(res, status, reason, extra);
+  }
+}
+
+async function expressionKey(hook: IngestHook, body: unknown, base: EventRecord) {
   const result = await evaluateExpression(hook.dedupeExpression!, body, {
     event: {
       hookId: hook.id,
       method: base.method,
       headers: base.headers,
       query: base.query,
-      receivedAt: new Date(receivedAt).toISOString(),
+      receivedAt: new Date(base.receivedAt).toISOString(),
       sourceIp: base.sourceIp,
       source: 'webhook',
     },

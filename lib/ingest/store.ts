@@ -34,10 +34,7 @@ export interface RejectedRecord extends EventRecord {
   rejectReason: string;
 }
 
-interface Pending {
-  resolve: (r: StoreResult) => void;
-  reject: (e: unknown) => void;
-}
+type Pending = (error: unknown, result?: StoreResult) => void;
 
 // Requests parsed in the same turn of the event loop go to the writer as one batch; the writer commits whatever
 // batches reached it while its last WAL flush ran in ONE transaction (group commit, lib/ingest/group-commit.ts).
@@ -140,27 +137,34 @@ function flush(): void {
   waiting = [];
   getWriter().write(batch, (error, results) => {
     if (error) {
-      for (const p of pending) p.reject(error);
+      for (const done of pending) done(error);
       return;
     }
-    pending.forEach((p, i) => p.resolve(results![i]));
+    for (let i = 0; i < pending.length; i++) pending[i]!(null, results![i]);
     if (results!.some((r) => !r.duplicate && r.runIds.length > 0)) wakeWorker();
   });
 }
 
-function enqueue(item: WriteItem): Promise<StoreResult> {
-  return new Promise((resolve, reject) => {
-    items.push(item);
-    waiting.push({ resolve, reject });
-    if (!scheduled) {
-      scheduled = true;
-      setImmediate(flush);
-    }
-  });
+/** Hands one request to the writer; `done` is called once it is durable (or with the reason it is not). */
+export function store(item: WriteItem, done: (error: unknown, result?: StoreResult) => void): void {
+  items.push(item);
+  waiting.push(done);
+  if (!scheduled) {
+    scheduled = true;
+    setImmediate(flush);
+  }
 }
 
-function baseItem(r: EventRecord): Omit<WriteItem, 'kind'> {
+function enqueue(item: WriteItem): Promise<StoreResult> {
+  return new Promise((resolve, reject) =>
+    store(item, (error, result) => (error ? reject(error) : resolve(result!))),
+  );
+}
+
+/** The writer's form of a request: headers and query as JSON text, the fields of the other kind null. */
+export function writeItem(r: EventRecord, kind: WriteItem['kind']): WriteItem {
   return {
+    kind,
     hookId: r.hookId,
     userId: r.userId,
     method: r.method,
@@ -181,28 +185,38 @@ function baseItem(r: EventRecord): Omit<WriteItem, 'kind'> {
   };
 }
 
+/** Fills in an accepted request's body and dedupe key. */
+export function acceptedItem(
+  item: WriteItem,
+  body: { raw: Buffer; kind: string; parsed: unknown },
+  dedupeKey: string | null,
+): WriteItem {
+  item.bodyRaw = body.raw;
+  item.bodyKind = body.kind;
+  // A JSON body is stored once: its raw bytes are its parsed form (lib/events/parsed-body.ts). One with a
+  // byte-order mark keeps a parsed copy.
+  item.bodyParsedJson =
+    (body.kind === 'json' && body.raw[0] !== 0xef) || body.parsed === undefined
+      ? null
+      : JSON.stringify(body.parsed);
+  item.dedupeKey = dedupeKey;
+  return item;
+}
+
 /** Stores an accepted request with its runs; resolves once durable (never before: the caller answers 2xx then). */
 export function storeAccepted(r: AcceptedRecord): Promise<StoreResult> {
-  return enqueue({
-    ...baseItem(r),
-    kind: 'accept',
-    bodyRaw: r.bodyRaw,
-    bodyKind: r.bodyKind,
-    // A JSON body is stored once: its raw bytes are its parsed form (lib/events/parsed-body.ts). One with a
-    // byte-order mark keeps a parsed copy.
-    bodyParsedJson:
-      (r.bodyKind === 'json' && r.bodyRaw[0] !== 0xef) || r.bodyParsed === undefined
-        ? null
-        : JSON.stringify(r.bodyParsed),
-    dedupeKey: r.dedupeKey,
-  });
+  return enqueue(
+    acceptedItem(
+      writeItem(r, 'accept'),
+      { raw: r.bodyRaw, kind: r.bodyKind, parsed: r.bodyParsed },
+      r.dedupeKey,
+    ),
+  );
 }
 
 export function storeRejected(r: RejectedRecord): Promise<StoreResult> {
-  return enqueue({
-    ...baseItem(r),
-    kind: 'reject',
-    rejectStatus: r.rejectStatus,
-    rejectReason: r.rejectReason,
-  });
+  const item = writeItem(r, 'reject');
+  item.rejectStatus = r.rejectStatus;
+  item.rejectReason = r.rejectReason;
+  return enqueue(item);
 }
