@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { databasePath, ensureGeneratedSecrets } from '@/lib/env';
 import * as schema from './schema';
+import { prepareWriteLock, withWriteLock } from './write-lock';
 
 export type Db = BetterSQLite3Database<typeof schema>;
 export interface DbHandle {
@@ -50,10 +51,19 @@ function openConnection(file: string, synchronous: 'FULL' | 'NORMAL'): Database.
  * would fail with SQLITE_BUSY when one of them committed in between, instead of waiting its turn.
  */
 function immediateTransactions(sqlite: Database.Database): void {
+  prepareWriteLock();
   const transaction = sqlite.transaction.bind(sqlite);
-  // The returned function still has .deferred, .immediate and .exclusive for callers that choose.
-  sqlite.transaction = ((fn: (...args: never[]) => unknown) =>
-    transaction(fn).immediate) as typeof sqlite.transaction;
+  // The returned function still has .deferred, .immediate and .exclusive for callers that choose. The writing kinds
+  // wait for this process's other writers on its write lock (db/write-lock.ts) rather than in SQLite's busy handler.
+  sqlite.transaction = ((fn: (...args: never[]) => unknown) => {
+    const tx = transaction(fn);
+    const immediate = locked(tx.immediate);
+    return Object.assign(immediate, { deferred: tx.deferred, immediate, exclusive: locked(tx.exclusive) });
+  }) as typeof sqlite.transaction;
+}
+
+function locked<A extends unknown[], R>(run: (...args: A) => R): (...args: A) => R {
+  return (...args: A) => withWriteLock(() => run(...args));
 }
 
 /** Sets SQLite's auto-checkpoint threshold on this process's connections, open and future (db/checkpointer.ts). */

@@ -81,7 +81,8 @@ export function catchUpSearchIndex(sqlite: Database.Database): void {
 export function startSearchIndexer(getSqlite: () => Database.Database, intervalMs = 250): () => void {
   const timer = setInterval(() => {
     try {
-      indexPendingEvents(getSqlite(), ingestBusy() ? 100 : 2000);
+      // Under ingest pressure, small passes: each holds the write lock the ingest writer waits for.
+      indexPendingEvents(getSqlite(), ingestBusy() ? 25 : 2000);
     } catch (error) {
       console.error('Search indexing failed', error);
     }

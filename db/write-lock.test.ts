@@ -1,0 +1,88 @@
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { useTempDatabase } from '@/test/support/db';
+import { getDbHandle } from './client';
+
+// Real threads with their own connections to a real file. The test's connection has busy_timeout = 0: without the
+// shared lock, its transaction would fail with SQLITE_BUSY the moment it met the thread's.
+let cleanup: () => void;
+beforeEach(() => {
+  cleanup = useTempDatabase().cleanup;
+});
+afterEach(() => cleanup());
+
+function holder(options: { rows: number; forever?: boolean }) {
+  const go = new SharedArrayBuffer(4);
+  const thread = new Worker(path.join(process.cwd(), 'lib/ingest/writer-boot.mjs'), {
+    workerData: {
+      entry: path.join(process.cwd(), 'test/support/write-lock-holder.ts'),
+      file: getDbHandle().path,
+      go,
+      rows: options.rows,
+      forever: options.forever ?? false,
+    },
+    execArgv: [],
+  });
+  const said = (what: string) =>
+    new Promise<void>((resolve, reject) => {
+      thread.on('message', (m) => m === what && resolve());
+      thread.once('error', reject);
+    });
+  return {
+    thread,
+    holding: said('holding'),
+    done: said('done'),
+    go: () => {
+      Atomics.store(new Int32Array(go), 0, 1);
+      Atomics.notify(new Int32Array(go), 0);
+    },
+  };
+}
+
+describe('the process write lock', () => {
+  it("makes a transaction wait for another thread's to commit, instead of failing busy", async () => {
+    const { sqlite } = getDbHandle();
+    sqlite.pragma('busy_timeout = 0');
+    const h = holder({ rows: 2000 });
+    await h.holding;
+    h.go();
+    // The thread is still inserting its 2,000 rows: this transaction starts after its commit, and sees all of them.
+    const seen = sqlite.transaction(() => {
+      sqlite.prepare(`insert into settings (key, value) values ('main', 'main')`).run();
+      return sqlite.prepare(`select count(*) as n from settings where value = 'thread'`).get();
+    })();
+    expect(seen).toEqual({ n: 2000 });
+    await h.done;
+    await h.thread.terminate();
+  });
+
+  it('lets transactions nest within a thread', () => {
+    const { sqlite } = getDbHandle();
+    const inner = sqlite.transaction(() =>
+      sqlite.prepare(`insert into settings (key, value) values ('in', '1')`).run(),
+    );
+    sqlite.transaction(() => {
+      inner();
+      sqlite.prepare(`insert into settings (key, value) values ('out', '1')`).run();
+    })();
+    expect(sqlite.prepare(`select count(*) as n from settings where key in ('in', 'out')`).get()).toEqual({
+      n: 2,
+    });
+  });
+
+  it('is taken over from a thread that died holding it', async () => {
+    const { sqlite } = getDbHandle();
+    const h = holder({ rows: 1, forever: true });
+    await h.holding;
+    await h.thread.terminate(); // mid-transaction: SQLite rolls back, the shared lock word stays taken
+    const started = performance.now();
+    sqlite.transaction(() =>
+      sqlite.prepare(`insert into settings (key, value) values ('after', '1')`).run(),
+    )();
+    expect(performance.now() - started).toBeGreaterThanOrEqual(1_900);
+    expect(sqlite.prepare(`select count(*) as n from settings where value = 'thread'`).get()).toEqual({
+      n: 0,
+    });
+  });
+});
