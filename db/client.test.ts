@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useTempDatabase } from '@/test/support/db';
-import { getDbHandle, openIngestConnection } from './client';
+import fs from 'node:fs';
+import { checkpointWithSync, closeIngestConnection, getDbHandle, openIngestConnection } from './client';
 
 let cleanup: () => void;
 beforeEach(() => {
@@ -35,15 +36,40 @@ describe('connections', () => {
     }
   });
 
-  it('opens the ingest connection with synchronous=NORMAL and without foreign-key lookups', () => {
+  it('opens the ingest connection without syncs, auto-checkpoints or foreign-key lookups (the writer syncs the WAL)', () => {
     const ingest = openIngestConnection(getDbHandle().path);
     try {
-      expect(ingest.pragma('synchronous', { simple: true })).toBe(1);
+      expect(ingest.pragma('synchronous', { simple: true })).toBe(0);
+      expect(ingest.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
       expect(ingest.pragma('foreign_keys', { simple: true })).toBe(0);
       expect(ingest.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(getDbHandle().sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
+      expect(getDbHandle().sqlite.pragma('synchronous', { simple: true })).toBe(2);
     } finally {
       ingest.close();
+    }
+  });
+
+  it('checkpoints the ingest connection at NORMAL, and leaves it at OFF', () => {
+    const { path, sqlite } = getDbHandle();
+    sqlite.pragma('wal_autocheckpoint = 0');
+    const ingest = openIngestConnection(path);
+    try {
+      const insert = ingest.prepare(`insert into settings (key, value) values (?, 'x')`);
+      ingest.transaction(() => {
+        for (let i = 0; i < 500; i++) insert.run(`k${i}`);
+      })();
+      const before = fs.statSync(path).size;
+      checkpointWithSync(ingest);
+      expect(ingest.pragma('synchronous', { simple: true })).toBe(0);
+      expect(fs.statSync(path).size).toBeGreaterThan(before); // the pages reached the database file
+      const [{ log, checkpointed }] = ingest.pragma('wal_checkpoint(PASSIVE)') as {
+        log: number;
+        checkpointed: number;
+      }[];
+      expect(checkpointed).toBe(log);
+    } finally {
+      closeIngestConnection(ingest);
     }
   });
 });

@@ -125,8 +125,15 @@ export function openWorkerConnection(file: string): Database.Database {
 }
 
 /**
- * The ingest writer's connection (lib/ingest/writer-thread.ts): synchronous=NORMAL, and the writer fdatasyncs the WAL
- * after each commit and before any answer, which is as durable as FULL (lib/ingest/group-commit.ts).
+ * The ingest writer's connection (lib/ingest/writer-thread.ts). SQLite syncs nothing on it (synchronous=OFF): the
+ * writer fdatasyncs the WAL after each commit and before any answer, which is what FULL does inside COMMIT
+ * (lib/ingest/group-commit.ts). OFF also spares the sync that NORMAL and FULL make when a commit starts the WAL over
+ * from its beginning after a checkpoint; on a busy disk that one stalled a commit, and every request waiting on it,
+ * for 50–80 ms about once a second. It is not needed here: starting over only overwrites frames that a checkpoint
+ * has already copied into the database file and synced (the checkpointer runs at NORMAL), and the new WAL header
+ * reaches the disk with the first fdatasync after it, before any answer.
+ * This connection never checkpoints by itself (a checkpoint at OFF would not sync the database file): the writer
+ * runs its backstop at NORMAL (checkpointWithSync), and closeIngestConnection closes at NORMAL.
  */
 export function openIngestConnection(file: string): Database.Database {
   const sqlite = openConnection(file, 'NORMAL');
@@ -135,7 +142,25 @@ export function openIngestConnection(file: string): Database.Database {
   // Its one delete trims rejected events, which never have runs; every other delete (with its cascades) happens on
   // the other connections, which keep foreign keys on.
   sqlite.pragma('foreign_keys = OFF');
+  sqlite.pragma('synchronous = OFF');
+  sqlite.pragma('wal_autocheckpoint = 0');
   return sqlite;
+}
+
+/** A PASSIVE checkpoint on the ingest connection, with the syncs a checkpoint needs. */
+export function checkpointWithSync(ingest: Database.Database): void {
+  ingest.pragma('synchronous = NORMAL');
+  try {
+    ingest.pragma('wal_checkpoint(PASSIVE)');
+  } finally {
+    ingest.pragma('synchronous = OFF');
+  }
+}
+
+/** Closing the last connection checkpoints the WAL into the database file: at NORMAL, so that file is synced. */
+export function closeIngestConnection(ingest: Database.Database): void {
+  ingest.pragma('synchronous = NORMAL');
+  ingest.close();
 }
 
 export function closeDb(): void {

@@ -6,7 +6,7 @@ type Done = (error: Error | null, results?: StoreResult[]) => void;
 /**
  * Group commit: whatever batches reached the writer while it was busy committing and flushing the last ones are
  * stored in ONE transaction, so the busier the endpoint, the larger (and cheaper per event) each commit.
- * `flushWal` runs right after each commit (the connection is synchronous=NORMAL, so COMMIT itself does not fsync):
+ * `flushWal` runs right after each commit (the connection is synchronous=OFF, so COMMIT itself does not fsync):
  * nothing is reported as stored before it has returned, which is what synchronous=FULL does inside COMMIT.
  */
 export class GroupCommit {

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDbHandle } from '@/db/client';
 import { newId } from '@/lib/ids';
@@ -97,6 +98,15 @@ describe('storeAccepted (writer thread)', () => {
       .sqlite.prepare(`select outcome, reject_status, body_raw from events where id = ?`)
       .get(id);
     expect(row).toEqual({ outcome: 'rejected', reject_status: 401, body_raw: null });
+  });
+
+  it('checkpoints by itself once the WAL outgrows the auto-checkpoint size (no checkpointer thread here)', async () => {
+    const { path: file, sqlite } = getDbHandle();
+    sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    const before = fs.statSync(file).size;
+    // 100 commits of 80 KB each: the WAL passes the 1,000-page (4 MB) default within the first 64.
+    for (let i = 0; i < 100; i++) await storeAccepted(record({ i, pad: 'x'.repeat(80_000) }));
+    expect(fs.statSync(file).size).toBeGreaterThan(before + 4_000_000);
   });
 
   it('starts a new writer after a stop', async () => {
