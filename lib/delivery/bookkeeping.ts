@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { recordDestinationFailure, recordDestinationSuccess } from './circuit';
+import { readRunState } from './run-state';
 import { claimJobs, completeJob, extendLease, releaseJob, rescheduleJob, type JobRef } from './queue';
 
 // The worker's writes, as plain data: the event loop decides what to record and a bookkeeping writer (a thread with
@@ -99,7 +100,10 @@ function applyOp(sqlite: Database.Database, op: BookkeepingOp): unknown {
   const s = stmts(sqlite);
   switch (op.type) {
     case 'claim':
-      return claimJobs(sqlite, op.ids, op.now, op.leaseMs);
+      // A run job's state is read here, in the claim's transaction, so the event loop need not read it.
+      return claimJobs(sqlite, op.ids, op.now, op.leaseMs).map((row) =>
+        row.kind === 'run' && row.run_id ? { ...row, runState: readRunState(sqlite, row.run_id) } : row,
+      );
     case 'complete':
       return completeJob(sqlite, op.job);
     case 'release':

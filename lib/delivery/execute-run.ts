@@ -1,7 +1,5 @@
 import type Database from 'better-sqlite3';
-import { eq, sql } from 'drizzle-orm';
-import { getWorkerDbHandle, type Db } from '@/db/client';
-import { events } from '@/db/schema';
+import { getWorkerDbHandle } from '@/db/client';
 import { storedActions, type StoredAction } from '@/lib/automations/definition';
 import {
   evaluateFilter,
@@ -21,6 +19,7 @@ import type { BookkeepingOp } from './bookkeeping';
 import { bookkeep } from './bookkeeping-writer';
 import { sendRequest, type OutboundPolicy, type OutboundResult } from './http-client';
 import type { Job } from './queue';
+import { readRunState, receivedRunState, type EventRow, type RunRow, type RunState } from './run-state';
 import { maskSecretValues, redactHeaders } from './redact';
 import { nextRetryDelayMs, shouldRetry } from './retry-policy';
 import { webhookHeaders } from './sign';
@@ -33,54 +32,25 @@ const RECORDED_BODY_LIMIT = 64 * 1024;
  */
 export const RUNNING_WRITE_DELAY_MS = Number(process.env.HOOKLINE_RUNNING_WRITE_DELAY_MS ?? 200);
 
-interface RunRow {
-  id: string;
-  user_id: string;
-  automation_id: string;
-  automation_version: number;
-  event_id: string;
-  status: string;
-  filter_result: number | null;
-}
-
-interface StepRow {
-  idx: number;
-  status: string;
-  result: string | null;
-  attempt_base: number;
-}
-
 interface Definition {
   filter: string | null;
   actions: StoredAction[];
 }
 
-function prepare(sqlite: Database.Database, db: Db) {
+function prepare(sqlite: Database.Database) {
   return {
     sqlite,
-    run: sqlite.prepare(
-      `select id, user_id, automation_id, automation_version, event_id, status, filter_result from runs where id = ?`,
-    ),
     automation: sqlite.prepare(`select version, filter, actions from automations where id = ?`),
     version: sqlite.prepare(
       `select definition from automation_versions where automation_id = ? and version = ?`,
     ),
-    event: db
-      .select()
-      .from(events)
-      .where(eq(events.id, sql.placeholder('id')))
-      .prepare(),
-    steps: sqlite.prepare(
-      `select idx, status, result, attempt_base from steps where run_id = ? order by idx`,
-    ),
-    maxAttempt: sqlite.prepare(`select max(n) as n from attempts where run_id = ? and step_index = ?`),
   };
 }
 
 let cached: ReturnType<typeof prepare> | null = null;
 function stmts() {
-  const { sqlite, db } = getWorkerDbHandle();
-  if (cached?.sqlite !== sqlite) cached = prepare(sqlite, db);
+  const { sqlite } = getWorkerDbHandle();
+  if (cached?.sqlite !== sqlite) cached = prepare(sqlite);
   return cached;
 }
 
@@ -184,12 +154,21 @@ const EMPTY_STEP: StepBinding = { status: null, headers: {}, body: null };
  */
 export async function executeRunJob(
   job: Job,
-  options: { leaseMs: number; policy?: OutboundPolicy },
+  options: {
+    leaseMs: number;
+    policy?: OutboundPolicy;
+    /** Called once this claim will send nothing more: only its records are left to write. */
+    done?: () => void;
+  },
 ): Promise<void> {
   const s = stmts();
   const now = () => Date.now();
-  const run = s.run.get(job.runId) as RunRow | undefined;
+  // Read by the bookkeeping writer with the claim; here only for a job that did not come through the worker's claim.
+  const state = job.runState ? receivedRunState(job.runState) : readRunState(s.sqlite, job.runId!);
+  const { run } = state;
+  const done = () => options.done?.();
   if (!run || ['succeeded', 'failed', 'filtered'].includes(run.status)) {
+    done();
     await bookkeep([{ type: 'complete', job }]);
     return;
   }
@@ -235,6 +214,7 @@ export async function executeRunJob(
     error: string | null,
     before: BookkeepingOp[] = [],
   ) => {
+    done();
     const results = await bookkeep([...before, finishOp(status, error)]);
     if (results.length === before.length + 1 && results[before.length] === true)
       announceFinished(status, error);
@@ -249,19 +229,19 @@ export async function executeRunJob(
     const definition = loadDefinition(s, run!);
     if (!definition)
       return finishRun('failed', 'The automation no longer exists or its definition is invalid');
-    const event = s.event.get({ id: run!.event_id });
-    if (!event) return finishRun('failed', 'The event no longer exists');
-    return deliverActions(run!, definition, event);
+    if (!state.event) return finishRun('failed', 'The event no longer exists');
+    return deliverActions(run!, definition, state.event, state);
   }
 
   async function deliverActions(
     run: RunRow,
     definition: Definition,
-    event: NonNullable<ReturnType<typeof s.event.get>>,
+    event: EventRow,
+    { steps, maxAttempts }: RunState,
   ): Promise<void> {
     const secrets = userSecrets(run.user_id);
     const secretValues = Object.values(secrets);
-    const stepsByIndex = new Map((s.steps.all(run.id) as StepRow[]).map((r) => [r.idx, r]));
+    const stepsByIndex = new Map(steps.map((r) => [r.idx, r]));
     const bindings: StepBinding[] = [];
     const ctx = runContextFromEvent(event, secrets, bindings);
 
@@ -320,7 +300,8 @@ export async function executeRunJob(
 
       const request = due.request!;
       const host = hostOf(request.url);
-      const n = ((s.maxAttempt.get(run.id, i) as { n: number | null }).n ?? 0) + 1;
+      // Each step is tried at most once per claim, so the count read with the claim is current.
+      const n = (maxAttempts[i] ?? 0) + 1;
       const budgetUsed = n - (existing?.attempt_base ?? 0);
       const signingSecret = action.signingSecretEncrypted ? decrypt(action.signingSecretEncrypted) : null;
       // webhook-id is the same on every retry of this action of this run, so destinations can deduplicate.
@@ -340,6 +321,7 @@ export async function executeRunJob(
       // Paused, throttled or at its max concurrency: the job waits (keeping its due time, so order holds) and the
       // worker's claim filter admits it when the destination can take it. Nothing is recorded: no attempt was made.
       if (host && !destinationGate().acquire(host, job.host)) {
+        done();
         await bookkeep([{ type: 'reschedule', job, dueAt: job.dueAt, host }]);
         return;
       }
@@ -438,6 +420,7 @@ export async function executeRunJob(
         ops.push(finishOp('failed', failure));
         outcome = 'failed';
       }
+      if (outcome !== 'next') done();
       const results = await bookkeep(ops);
       const finished = outcome === 'succeeded' || outcome === 'failed';
       const leaseLost = finished && results.length === ops.length && results[ops.length - 1] === false;

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { newId } from '@/lib/ids';
 import { logger } from '@/lib/log/logger';
+import type { RunState } from './run-state';
 
 // The durable queue: jobs rows with a due time and a lease (lease_until + claim_token). A claim is one UPDATE …
 // RETURNING, so it is atomic even with several processes on the same file; finishing checks the claim token, so a
@@ -24,6 +25,8 @@ export interface Job {
   host: string | null;
   claimToken: string;
   leaseUntil: number;
+  /** A run job claimed by the worker: its run as read in the claim's transaction (lib/delivery/run-state.ts). */
+  runState?: RunState;
 }
 
 export interface JobRow {
@@ -36,6 +39,7 @@ export interface JobRow {
   host: string | null;
   claim_token: string;
   lease_until: number;
+  runState?: RunState;
 }
 
 const statements = new WeakMap<Database.Database, ReturnType<typeof prepare>>();
@@ -204,6 +208,7 @@ export function claimedJobs(candidates: ClaimCandidate[], rows: JobRow[]): Job[]
       host: row.host,
       claimToken: row.claim_token,
       leaseUntil: row.lease_until,
+      runState: row.runState,
     });
   }
   return jobs;

@@ -39,6 +39,7 @@ const BUSY_STARTS_PER_SECOND = 20;
  */
 const BUSY_ROUND = 10;
 const MIN_TICK_INTERVAL_MS = 2;
+const MAX_RUNNING_PER_SLOT = 4;
 
 export function startWorker(options: WorkerOptions = {}): Worker {
   const concurrency = options.concurrency ?? envNumber('HOOKLINE_WORKER_CONCURRENCY', 64);
@@ -48,6 +49,8 @@ export function startWorker(options: WorkerOptions = {}): Worker {
   const { sqlite } = getWorkerDbHandle();
 
   const running = new Map<string, { job: Job; promise: Promise<void> }>();
+  /** Running jobs that still hold their slot (see `run`). */
+  let active = 0;
   const unstarted: Job[] = [];
   const hostCounts = new Map<string, number>();
   let stopping = false;
@@ -67,9 +70,20 @@ export function startWorker(options: WorkerOptions = {}): Worker {
   function run(job: Job): void {
     const host = job.host ?? '';
     hostCounts.set(host, (hostCounts.get(host) ?? 0) + 1);
+    active++;
+    let released = false;
+    // The job's slot (its share of `concurrency` and of its host's limit) is freed once it sends nothing more: a
+    // job waiting for its records to commit no longer loads the destination, and the next one can start meanwhile.
+    const release = () => {
+      if (released) return;
+      released = true;
+      active--;
+      hostCounts.set(host, (hostCounts.get(host) ?? 1) - 1);
+      schedule();
+    };
     const handler =
       job.kind === 'run'
-        ? (j: Job) => executeRunJob(j, { leaseMs, policy: options.policy })
+        ? (j: Job) => executeRunJob(j, { leaseMs, policy: options.policy, done: release })
         : handlers[job.kind];
     const promise = (
       handler ? handler(job) : Promise.reject(new Error(`No handler for job kind ${job.kind}`))
@@ -80,7 +94,7 @@ export function startWorker(options: WorkerOptions = {}): Worker {
       })
       .finally(() => {
         running.delete(job.id);
-        hostCounts.set(host, (hostCounts.get(host) ?? 1) - 1);
+        release();
         schedule();
       });
     running.set(job.id, { job, promise });
@@ -106,7 +120,8 @@ export function startWorker(options: WorkerOptions = {}): Worker {
       // While webhooks pour in, deliveries run at a trickle so acknowledgements stay fast; the backlog drains as
       // soon as the burst ends.
       const busy = ingestBusy(lastTick);
-      let free = concurrency - running.size;
+      // Jobs past their slot are waiting for a commit; the cap bounds them should the bookkeeping writer fall behind.
+      let free = Math.min(concurrency - active, concurrency * MAX_RUNNING_PER_SLOT - running.size);
       if (busy) {
         busyTokens = Math.min(
           BUSY_ROUND,
@@ -114,11 +129,11 @@ export function startWorker(options: WorkerOptions = {}): Worker {
         );
         busyRefilledAt = lastTick;
         // The next round starts once the last one has finished and a full round of starts is allowed.
-        if (running.size > 0 || busyTokens < BUSY_ROUND) {
+        if (active > 0 || busyTokens < BUSY_ROUND) {
           free = 0;
           held = true;
           wakeAt =
-            running.size > 0
+            active > 0
               ? null
               : lastTick + Math.ceil(((BUSY_ROUND - busyTokens) * 1000) / BUSY_STARTS_PER_SECOND);
         } else {
@@ -190,7 +205,8 @@ export function startWorker(options: WorkerOptions = {}): Worker {
     } catch {
       /* database busy: poll again */
     }
-    timer = setTimeout(schedule, Math.max(wait, running.size >= concurrency ? pollMs : 5));
+    const full = active >= concurrency || running.size >= concurrency * MAX_RUNNING_PER_SLOT;
+    timer = setTimeout(schedule, Math.max(wait, full ? pollMs : 5));
     timer.unref();
   }
 

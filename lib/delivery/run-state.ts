@@ -1,0 +1,82 @@
+import type Database from 'better-sqlite3';
+import { eq, sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import * as schema from '@/db/schema';
+import { events } from '@/db/schema';
+
+// What a delivery reads about its run before it starts. The bookkeeping writer reads it in the claim's transaction
+// (lib/delivery/bookkeeping.ts), on its own thread, and hands it over with the job: the event loop runs no SQL for
+// a delivery.
+
+export interface RunRow {
+  id: string;
+  user_id: string;
+  automation_id: string;
+  automation_version: number;
+  event_id: string;
+  status: string;
+  filter_result: number | null;
+}
+
+export interface StepRow {
+  idx: number;
+  status: string;
+  result: string | null;
+  attempt_base: number;
+}
+
+export type EventRow = typeof events.$inferSelect;
+
+export interface RunState {
+  run: RunRow | null;
+  event: EventRow | null;
+  steps: StepRow[];
+  /** Highest attempt number recorded per step index. */
+  maxAttempts: Record<number, number>;
+}
+
+const statements = new WeakMap<Database.Database, ReturnType<typeof prepare>>();
+
+function prepare(sqlite: Database.Database) {
+  return {
+    run: sqlite.prepare(
+      `select id, user_id, automation_id, automation_version, event_id, status, filter_result from runs where id = ?`,
+    ),
+    event: drizzle(sqlite, { schema })
+      .select()
+      .from(events)
+      .where(eq(events.id, sql.placeholder('id')))
+      .prepare(),
+    steps: sqlite.prepare(
+      `select idx, status, result, attempt_base from steps where run_id = ? order by idx`,
+    ),
+    maxAttempts: sqlite.prepare(
+      `select step_index as idx, max(n) as n from attempts where run_id = ? group by step_index`,
+    ),
+  };
+}
+
+export function readRunState(sqlite: Database.Database, runId: string): RunState {
+  let s = statements.get(sqlite);
+  if (!s) statements.set(sqlite, (s = prepare(sqlite)));
+  const run = (s.run.get(runId) as RunRow | undefined) ?? null;
+  if (!run) return { run, event: null, steps: [], maxAttempts: {} };
+  const maxAttempts: Record<number, number> = {};
+  for (const r of s.maxAttempts.all(runId) as { idx: number; n: number }[]) maxAttempts[r.idx] = r.n;
+  return {
+    run,
+    event: s.event.get({ id: run.event_id }) ?? null,
+    steps: s.steps.all(runId) as StepRow[],
+    maxAttempts,
+  };
+}
+
+/** A state that crossed from the bookkeeping thread: the event's body bytes arrive as a Uint8Array. */
+export function receivedRunState(state: RunState): RunState {
+  const raw = state.event?.bodyRaw;
+  if (raw && !Buffer.isBuffer(raw)) {
+    const bytes = raw as Uint8Array;
+    state.event!.bodyRaw = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  return state;
+}
