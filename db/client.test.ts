@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useTempDatabase } from '@/test/support/db';
 import fs from 'node:fs';
-import { checkpointWithSync, closeIngestConnection, getDbHandle, openIngestConnection } from './client';
+import { checkpointWithSync, getDbHandle, openIngestConnection, openWorkerConnection } from './client';
 
 let cleanup: () => void;
 beforeEach(() => {
@@ -69,7 +69,23 @@ describe('connections', () => {
       }[];
       expect(checkpointed).toBe(log);
     } finally {
-      closeIngestConnection(ingest);
+      ingest.close();
     }
+  });
+
+  it('opens the worker connection at OFF too, never checkpointing, and closes it at NORMAL', () => {
+    const worker = openWorkerConnection(getDbHandle().path);
+    expect(worker.pragma('synchronous', { simple: true })).toBe(0);
+    expect(worker.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    expect(worker.pragma('foreign_keys', { simple: true })).toBe(1);
+    const pragma = worker.pragma.bind(worker);
+    const seen: string[] = [];
+    worker.pragma = ((source: string, options?: Database.PragmaOptions) => {
+      seen.push(source);
+      return pragma(source, options);
+    }) as typeof worker.pragma;
+    worker.close();
+    expect(seen).toEqual(['synchronous = NORMAL']);
+    expect(worker.open).toBe(false);
   });
 });

@@ -32,18 +32,40 @@ export function autoCheckpointPages(): number {
   return (globalThis as GlobalWithCheckpoint)[CHECKPOINT_KEY] ?? SQLITE_DEFAULT_AUTOCHECKPOINT;
 }
 
-function openConnection(file: string, synchronous: 'FULL' | 'NORMAL'): Database.Database {
+function openConnection(file: string, synchronous: 'FULL' | 'NORMAL' | 'OFF'): Database.Database {
   const sqlite = new Database(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma(`synchronous = ${synchronous}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma(`wal_autocheckpoint = ${autoCheckpointPages()}`);
+  // A checkpoint on a connection at OFF would not sync the database file: such connections never checkpoint
+  // (see syncsNothing), and close at NORMAL, as closing the last connection checkpoints.
+  sqlite.pragma(`wal_autocheckpoint = ${synchronous === 'OFF' ? 0 : autoCheckpointPages()}`);
+  if (synchronous === 'OFF') {
+    const close = sqlite.close.bind(sqlite);
+    sqlite.close = () => {
+      if (sqlite.open) sqlite.pragma('synchronous = NORMAL');
+      return close();
+    };
+    syncsNothing.add(sqlite);
+  }
   // Once a burst is checkpointed, a WAL that grew past this is truncated back when it is next reused.
   sqlite.pragma('journal_size_limit = 67108864');
   immediateTransactions(sqlite);
   return sqlite;
 }
+
+/**
+ * Connections at synchronous=OFF: the ingest writer's, which fdatasyncs the WAL itself before any answer, and the
+ * worker's, whose writes need no sync at all (delivery is at least once: a delivery whose record is lost to a power
+ * cut is simply made again). OFF rather than NORMAL spares the sync SQLite makes when a commit starts the WAL over
+ * from its beginning after a checkpoint: on a busy disk that took 50–80 ms about once a second, holding the write
+ * lock, so every other writer (and every webhook waiting on the ingest writer) stalled with it. That sync is not
+ * needed: starting over only overwrites frames a checkpoint has already copied into the database file and synced
+ * (the checkpointer runs at NORMAL); the new WAL header reaches the disk with the next sync of the WAL, the ingest
+ * writer's or a checkpoint's, and until then recovery simply ignores frames written after it.
+ */
+const syncsNothing = new WeakSet<Database.Database>();
 
 /**
  * Makes `sqlite.transaction(fn)()` BEGIN IMMEDIATE (the write lock up front). Other connections commit at the same
@@ -71,7 +93,7 @@ export function setAutoCheckpoint(pages: number): void {
   (globalThis as GlobalWithCheckpoint)[CHECKPOINT_KEY] = pages;
   const g = globalThis as GlobalWithDb & GlobalWithWorkerDb;
   for (const handle of new Set([g[KEY]?.sqlite, g[WORKER_KEY]?.sqlite])) {
-    if (handle?.open) handle.pragma(`wal_autocheckpoint = ${pages}`);
+    if (handle?.open && !syncsNothing.has(handle)) handle.pragma(`wal_autocheckpoint = ${pages}`);
   }
 }
 
@@ -98,9 +120,9 @@ export function getDb(): Db {
   return getDbHandle().db;
 }
 
-// The delivery worker's own connection, with synchronous=NORMAL: its writes (run progress, attempts) need not
-// wait for an fsync, because delivery is at least once — if power fails before the WAL reaches the disk, the job
-// is simply run again. In one process the connections never contend: every transaction is synchronous and ends
+// The delivery worker's own connection, with synchronous=OFF (see syncsNothing): its writes (run progress, attempts)
+// need not wait for an fsync, because delivery is at least once — if power fails before the WAL reaches the disk,
+// the job is simply run again. In one process the connections never contend: every transaction is synchronous and ends
 // before the event loop moves on.
 const WORKER_KEY = Symbol.for('hookline.db.worker');
 type GlobalWithWorkerDb = typeof globalThis & { [WORKER_KEY]?: DbHandle };
@@ -119,48 +141,35 @@ export function getWorkerDbHandle(): DbHandle {
   return g[WORKER_KEY];
 }
 
-/** A connection like the worker's (synchronous=NORMAL), for the worker's bookkeeping thread (lib/delivery). */
+/** A connection like the worker's (synchronous=OFF), for the worker's bookkeeping thread (lib/delivery). */
 export function openWorkerConnection(file: string): Database.Database {
-  return openConnection(file, 'NORMAL');
+  return openConnection(file, 'OFF');
 }
 
 /**
- * The ingest writer's connection (lib/ingest/writer-thread.ts). SQLite syncs nothing on it (synchronous=OFF): the
- * writer fdatasyncs the WAL after each commit and before any answer, which is what FULL does inside COMMIT
- * (lib/ingest/group-commit.ts). OFF also spares the sync that NORMAL and FULL make when a commit starts the WAL over
- * from its beginning after a checkpoint; on a busy disk that one stalled a commit, and every request waiting on it,
- * for 50–80 ms about once a second. It is not needed here: starting over only overwrites frames that a checkpoint
- * has already copied into the database file and synced (the checkpointer runs at NORMAL), and the new WAL header
- * reaches the disk with the first fdatasync after it, before any answer.
- * This connection never checkpoints by itself (a checkpoint at OFF would not sync the database file): the writer
- * runs its backstop at NORMAL (checkpointWithSync), and closeIngestConnection closes at NORMAL.
+ * The ingest writer's connection (lib/ingest/writer-thread.ts), at synchronous=OFF (see syncsNothing): the writer
+ * fdatasyncs the WAL after each commit and before any answer, which is what FULL does inside COMMIT
+ * (lib/ingest/group-commit.ts). It never checkpoints by itself; the writer runs its backstop at NORMAL
+ * (checkpointWithSync).
  */
 export function openIngestConnection(file: string): Database.Database {
-  const sqlite = openConnection(file, 'NORMAL');
+  const sqlite = openConnection(file, 'OFF');
   // This connection only inserts events with the runs and jobs of automations it has just read in the same
   // transaction, so the parent rows exist by construction; skipping the foreign-key lookups saves ~15% per event.
   // Its one delete trims rejected events, which never have runs; every other delete (with its cascades) happens on
   // the other connections, which keep foreign keys on.
   sqlite.pragma('foreign_keys = OFF');
-  sqlite.pragma('synchronous = OFF');
-  sqlite.pragma('wal_autocheckpoint = 0');
   return sqlite;
 }
 
-/** A PASSIVE checkpoint on the ingest connection, with the syncs a checkpoint needs. */
-export function checkpointWithSync(ingest: Database.Database): void {
-  ingest.pragma('synchronous = NORMAL');
+/** A PASSIVE checkpoint on a connection at OFF, with the syncs a checkpoint needs. */
+export function checkpointWithSync(sqlite: Database.Database): void {
+  sqlite.pragma('synchronous = NORMAL');
   try {
-    ingest.pragma('wal_checkpoint(PASSIVE)');
+    sqlite.pragma('wal_checkpoint(PASSIVE)');
   } finally {
-    ingest.pragma('synchronous = OFF');
+    sqlite.pragma('synchronous = OFF');
   }
-}
-
-/** Closing the last connection checkpoints the WAL into the database file: at NORMAL, so that file is synced. */
-export function closeIngestConnection(ingest: Database.Database): void {
-  ingest.pragma('synchronous = NORMAL');
-  ingest.close();
 }
 
 export function closeDb(): void {

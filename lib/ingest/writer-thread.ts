@@ -1,11 +1,6 @@
 import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import {
-  checkpointWithSync,
-  closeIngestConnection,
-  openIngestConnection,
-  setAutoCheckpoint,
-} from '@/db/client';
+import { checkpointWithSync, openIngestConnection, setAutoCheckpoint } from '@/db/client';
 import { GroupCommit } from './group-commit';
 import type { WriteItem } from './write-events';
 
@@ -36,7 +31,7 @@ port.on('message', (message: { id: number; items: WriteItem[] } | 'stop') => {
   if (message === 'stop') {
     return writer.write([], () => {
       if (walFd !== null) fs.closeSync(walFd);
-      closeIngestConnection(sqlite);
+      sqlite.close(); // at NORMAL (db/client.ts)
       port.postMessage({ stopped: true });
     });
   }
