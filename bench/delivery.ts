@@ -35,7 +35,8 @@ async function main() {
       sent += r.ok;
     }
     const start = Date.now();
-    // BENCH_WORKER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the worker.
+    // BENCH_WORKER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the worker's event loop;
+    // HOOKLINE_BOOKKEEPING_THREAD_ARGS (the same flags) its bookkeeping thread (lib/delivery/bookkeeping-writer.ts).
     const nodeArgs = process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
     worker = await startProcess(
       [...nodeArgs, '--import', 'tsx', path.join(import.meta.dirname, '..', 'worker.ts')],

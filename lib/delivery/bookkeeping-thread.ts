@@ -10,7 +10,7 @@ setAutoCheckpoint(autoCheckpoint); // as the process's other connections: see db
 const sqlite = openWorkerConnection(file);
 // Every delivery touches the same few index pages (the jobs queue, runs by status) and the newest pages of each
 // table: a page cache larger than the default 2 MB keeps them parsed in memory instead of re-read from the OS.
-sqlite.pragma(`cache_size = -${Number(process.env.HOOKLINE_BOOKKEEPING_CACHE_MB ?? 64) * 1024}`);
+sqlite.pragma('cache_size = -65536');
 const port = parentPort!;
 
 export type CallOutcome = { results: unknown[] } | { error: string };

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 
-// Group commit for the worker's bookkeeping. Each delivery writes a handful of rows (attempt, step, run, job) that
+// Group commit for the worker's bookkeeping, on the bookkeeping thread (or in process for an in-memory database:
+// lib/delivery/bookkeeping-writer.ts). Each delivery writes a handful of rows (attempt, step, run, job) that
 // touch many index pages; committing them one delivery at a time made WAL page writes the worker's biggest cost.
 // Writes queued in the same turn of the event loop share one transaction; each runs in its own savepoint, so one
 // failing write rolls back only itself.
@@ -15,7 +16,7 @@ const queues = new WeakMap<Database.Database, { items: Pending[]; scheduled: boo
 /**
  * Under load, commits are at least this far apart, so each one carries more deliveries: the pages a commit writes
  * (status index leaves, the job's index entries) are mostly the same however many deliveries share it. An idle
- * worker flushes at once, so a lone delivery waits no longer.
+ * worker flushes at once, so a lone delivery waits no longer. (On the thread, 1 ms measured slower than 4 end to end.)
  */
 const MIN_COMMIT_INTERVAL_MS = Number(process.env.HOOKLINE_WRITE_BATCH_MS ?? 4);
 
