@@ -1,11 +1,13 @@
 // npm run bench:delivery — sustained deliveries per second to a local sink: events are ingested with the worker
 // off, then `npm run worker` (its own process) drains the queue. Prints figures; asserts nothing.
 import path from 'node:path';
-import { createRelay, ensureBuild, startHookline } from './setup';
+import { createRelay, DESTINATION_CONCURRENCY, ensureBuild, startHookline } from './setup';
 import { payload, runLoad, startProcess, stopProcess } from './support';
 
 const EVENTS = Number(process.env.BENCH_EVENTS || 20_000);
 const SINK_PORT = 4722;
+// A worker process meant for volume, as docs/operations.md describes: more deliveries in flight than the default 32.
+const WORKER_CONCURRENCY = Number(process.env.BENCH_WORKER_CONCURRENCY || 128);
 
 async function main() {
   ensureBuild();
@@ -40,7 +42,7 @@ async function main() {
     const nodeArgs = process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
     worker = await startProcess(
       [...nodeArgs, '--import', 'tsx', path.join(import.meta.dirname, '..', 'worker.ts')],
-      app.env,
+      { ...app.env, HOOKLINE_WORKER_CONCURRENCY: String(WORKER_CONCURRENCY) },
       'worker running',
     );
     let count = 0;
@@ -52,7 +54,9 @@ async function main() {
       await new Promise((r) => setTimeout(r, 100));
     }
     const seconds = (Date.now() - start) / 1000;
-    console.log(`\n== bench:delivery (${sent} queued runs, worker process, local sink)`);
+    console.log(
+      `\n== bench:delivery (${sent} queued runs, worker process with HOOKLINE_WORKER_CONCURRENCY=${WORKER_CONCURRENCY}, local sink with maxConcurrency ${DESTINATION_CONCURRENCY})`,
+    );
     const steady = (sinkState.lastAt - sinkState.firstAt) / 1000;
     console.log(
       `delivered ${count} in ${seconds.toFixed(1)} s including worker start-up; ${Math.round(count / steady)} deliveries/s from the first delivery to the last`,

@@ -81,5 +81,12 @@ export async function createRelay(
     filter: 'amount > 100',
     actions: [{ name: 'sink', method: 'POST', url, body }],
   });
+  // As an operator would for a high-volume endpoint: the sink may take more than the default 8 requests at a time.
+  await app.api('PATCH', `/api/v1/destinations/${encodeURIComponent(new URL(url).host)}`, {
+    maxConcurrency: DESTINATION_CONCURRENCY,
+  });
   return { path: new URL(hook.url).pathname };
 }
+
+/** The local sink's own concurrency limit in the benches (its destination setting). */
+export const DESTINATION_CONCURRENCY = Number(process.env.BENCH_DESTINATION_CONCURRENCY || 64);

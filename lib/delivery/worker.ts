@@ -42,8 +42,10 @@ const MIN_TICK_INTERVAL_MS = 2;
 const MAX_RUNNING_PER_SLOT = 4;
 
 export function startWorker(options: WorkerOptions = {}): Worker {
-  const concurrency = options.concurrency ?? envNumber('HOOKLINE_WORKER_CONCURRENCY', 64);
-  const perHost = options.perHostConcurrency ?? envNumber('HOOKLINE_WORKER_PER_HOST', 32);
+  // The documented defaults (docs/operations.md): a busy destination is given more with its own limit, a busy
+  // worker process with these settings.
+  const concurrency = options.concurrency ?? envNumber('HOOKLINE_WORKER_CONCURRENCY', 32);
+  const perHost = options.perHostConcurrency ?? envNumber('HOOKLINE_WORKER_PER_HOST', 8);
   const leaseMs = options.leaseMs ?? envNumber('HOOKLINE_LEASE_MS', 30_000);
   const pollMs = options.pollMs ?? envNumber('HOOKLINE_WORKER_POLL_MS', 250);
   const { sqlite } = getWorkerDbHandle();
