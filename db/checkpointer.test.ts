@@ -28,6 +28,20 @@ describe('checkpointer thread', () => {
     await waitFor(() => fs.statSync(path).size > before + 1_000_000, { what: 'the checkpoint' });
   });
 
+  it('gives the space of a large WAL back once a burst is over (the only thing that shrinks it)', async () => {
+    const { sqlite, path } = getDbHandle();
+    startCheckpointer(20);
+    const insert = sqlite.prepare(`insert into settings (key, value) values (?, ?)`);
+    sqlite.transaction(() => {
+      for (let i = 0; i < 5_000; i++) insert.run(`burst.${i}`, 'x'.repeat(4000)); // over 4,096 WAL pages
+    })();
+    expect(fs.statSync(`${path}-wal`).size).toBeGreaterThan(4096 * 4096);
+    await waitFor(() => fs.statSync(`${path}-wal`).size === 0, { what: 'the WAL truncated' });
+    expect(sqlite.prepare(`select count(*) as n from settings where key like 'burst.%'`).get()).toEqual({
+      n: 5000,
+    });
+  });
+
   it('hands checkpoints back to the commits when stopped', async () => {
     startCheckpointer(20);
     await stopCheckpointer();
