@@ -12,7 +12,7 @@ import { BodyParseError, parseBody } from './parse-body';
 import { noteIngestAcknowledged, noteIngestRequest } from './pressure';
 import { RateLimiter } from './rate-limiter';
 import { BodyAbortedError, readBody } from './read-body';
-import { acceptedItem, store, writeItem, type EventRecord } from './store';
+import { acceptedItem, store, writeItem, type EventRecord, type StoreResult } from './store';
 
 const limiter = new RateLimiter();
 // Rejections are recorded for the inspector, but at most a few per second per hook: a flood of bad requests must
@@ -187,29 +187,37 @@ function received(ctx: Ingest, raw: Buffer): void {
   const body = { raw, kind: parsed.kind, parsed: parsed.value };
   const deliveryId = providerDeliveryId(req.headers, parsed, hook.verification.scheme);
   if (!hook.dedupeExpression) return accept(ctx, body, deliveryId);
-  expressionKey(hook, parsed.value, base).then(
-    (key) => accept(ctx, body, key ?? deliveryId),
-    (error: unknown) => fail(ctx.res, error),
-  );
+  expressionKey(hook, parsed.value, base)
+    .then((key) => accept(ctx, body, key ?? deliveryId))
+    .catch((error: unknown) => fail(ctx.res, error));
 }
 
 function accept(ctx: Ingest, body: { raw: Buffer; kind: string; parsed: unknown }, dedupeKey: string | null) {
-  const { res, hook, started } = ctx;
+  const { res } = ctx;
   store(acceptedItem(writeItem(ctx.base, 'accept'), body, dedupeKey), (error, result) => {
     if (error) return fail(res, error);
-    noteIngestAcknowledged(performance.now() - started);
-    if (result!.duplicate) {
-      recordIngest('duplicate', 200, started);
-      return send(res, 200, { id: result!.firstId, duplicate: true });
+    try {
+      answer(ctx, result!);
+    } catch (e) {
+      fail(res, e); // runs from the writer's reply, where nothing else would catch it
     }
-    recordIngest('accepted', hook.response?.status ?? 202, started);
-    if (hook.response) {
-      return send(res, hook.response.status, hook.response.body.replaceAll('{{id}}', result!.id), {
-        'content-type': hook.response.contentType,
-      });
-    }
-    send(res, 202, `{"id":"${result!.id}"}`);
   });
+}
+
+function answer(ctx: Ingest, result: StoreResult): void {
+  const { res, hook, started } = ctx;
+  noteIngestAcknowledged(performance.now() - started);
+  if (result.duplicate) {
+    recordIngest('duplicate', 200, started);
+    return send(res, 200, { id: result.firstId, duplicate: true });
+  }
+  recordIngest('accepted', hook.response?.status ?? 202, started);
+  if (hook.response) {
+    return send(res, hook.response.status, hook.response.body.replaceAll('{{id}}', result.id), {
+      'content-type': hook.response.contentType,
+    });
+  }
+  send(res, 202, `{"id":"${result.id}"}`);
 }
 
 function reject(ctx: Ingest, status: number, reason: string, extra?: Record<string, string>): void {
