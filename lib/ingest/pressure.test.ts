@@ -1,28 +1,38 @@
 import { describe, expect, it } from 'vitest';
 import { ingestBusy, ingestRate, noteIngestAcknowledged, noteIngestRequest } from './pressure';
 
+/** `requests` requests spread over one 250 ms window from `start`, each acknowledged in `ackMs`. */
 function window(start: number, requests: number, ackMs: number) {
   for (let i = 0; i < requests; i++) {
-    noteIngestRequest(start + i);
+    noteIngestRequest(start + Math.floor((i * 250) / requests));
     noteIngestAcknowledged(ackMs);
   }
 }
 
 describe('ingest pressure', () => {
-  it('counts as busy only when many requests arrive and their acknowledgements slow down', () => {
+  it('counts as busy only when requests pile up waiting for their acknowledgements', () => {
     const t0 = 2e12; // far from the clock, so the first call starts a fresh window
     noteIngestRequest(t0);
     window(t0, 99, 2);
     // 100 requests in 250 ms = 400/s, acknowledged in 2 ms: busy, but comfortable.
     expect(ingestBusy(t0 + 250)).toBe(false);
     expect(ingestRate(t0 + 250)).toBe(400);
+    // A sustained stream acknowledged more slowly still keeps up: 400/s in 9 ms is 3.6 waiting on average.
     window(t0 + 250, 100, 9);
-    expect(ingestBusy(t0 + 500)).toBe(true);
+    expect(ingestBusy(t0 + 500)).toBe(false);
+    // 4,000/s in 6 ms: 24 waiting, the endpoint is saturated.
+    window(t0 + 500, 1000, 6);
+    expect(ingestBusy(t0 + 750)).toBe(true);
+    // 2,000/s: 3 ms (6 waiting) is comfortable, 5 ms (10 waiting) is not.
+    window(t0 + 750, 500, 3);
+    expect(ingestBusy(t0 + 1000)).toBe(false);
+    window(t0 + 1000, 500, 5);
+    expect(ingestBusy(t0 + 1250)).toBe(true);
     // Slow acknowledgements at a low rate (a slow disk, one provider) are not pressure either.
-    window(t0 + 500, 10, 9);
-    expect(ingestBusy(t0 + 750)).toBe(false);
+    window(t0 + 1250, 10, 900);
+    expect(ingestBusy(t0 + 1500)).toBe(false);
     // A quiet gap longer than a window reads as idle.
-    window(t0 + 750, 100, 9);
+    window(t0 + 1500, 1000, 9);
     expect(ingestBusy(t0 + 5000)).toBe(false);
   });
 });

@@ -2,6 +2,13 @@
 // back while webhooks pour in faster than they can be acknowledged: acknowledging events is the latency providers
 // see; deliveries catch up seconds later. A busy but comfortable endpoint (acknowledgements still fast) is left
 // alone, so deliveries keep pace with a sustained stream instead of falling behind it for good.
+//
+// The measure is how many requests are waiting for their acknowledgement on average (Little's law: arrival rate
+// times time to acknowledge). A stream the machine keeps up with has one or two waiting (500/s acknowledged in 3 ms
+// is 1.5); a burst beyond what it can take piles requests up (32 providers' connections at once keep 15-25 waiting)
+// whatever the exact latency. A latency threshold alone sat right where a saturated endpoint's latency settles,
+// so the worker flipped between a trickle and full speed several times a second, and each full-speed spell showed
+// up as the acknowledgements' worst latencies.
 const KEY = Symbol.for('hookline.ingest.pressure');
 interface Pressure {
   windowStart: number;
@@ -27,8 +34,8 @@ function state(): Pressure {
 const WINDOW_MS = 250;
 /** Requests per second above which acknowledgement latency is watched. */
 const BUSY_RATE = 300;
-/** Mean time to a stored acknowledgement (ms) above which the endpoint counts as struggling. */
-const BUSY_LATENCY_MS = 5;
+/** Requests waiting for their acknowledgement, on average, above which the endpoint counts as struggling. */
+const BUSY_WAITING = 8;
 
 function roll(s: Pressure, now: number): void {
   const elapsed = now - s.windowStart;
@@ -63,9 +70,9 @@ export function ingestRate(now = Date.now()): number {
   return s.rate;
 }
 
-/** True while many requests arrive and their acknowledgements slow down: background work should yield. */
+/** True while requests arrive faster than they are acknowledged and pile up: background work should yield. */
 export function ingestBusy(now = Date.now()): boolean {
   const s = state();
   roll(s, now);
-  return s.rate > BUSY_RATE && s.latency > BUSY_LATENCY_MS;
+  return s.rate > BUSY_RATE && (s.rate * s.latency) / 1000 > BUSY_WAITING;
 }
