@@ -57,7 +57,7 @@ function threadWriter(file: string): Writer {
       file,
       autoCheckpoint: autoCheckpointPages(),
     },
-    execArgv: [],
+    execArgv: process.env.HOOKLINE_INGEST_THREAD_ARGS?.split(' ').filter(Boolean) ?? [],
   });
   worker.unref();
   const inFlight = new Map<number, (error: Error | null, results?: StoreResult[]) => void>();
