@@ -1,17 +1,24 @@
 // npm run bench:ingest — Hookline's /h/<token> under load vs a bare node:http + better-sqlite3 server.
 // 1 KB JSON, 32 keep-alive connections, 10 s each; the hook has one automation (filter + mapping) delivering to a
-// local sink running at the same time. Prints figures; asserts nothing.
+// local sink running at the same time. Then a steady open-loop stream (BENCH_STREAM_RATE, default 1,000/s) that the
+// deliveries should keep pace with. Prints figures; asserts nothing.
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { createRelay, ensureBuild, startHookline, tempDir } from './setup';
-import { fmt, payload, runLoad, startProcess, stopProcess } from './support';
+import { fmt, payload, runLoad, runOpenLoad, startProcess, stopProcess } from './support';
 
 const SECONDS = Number(process.env.BENCH_SECONDS || 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 32);
 const HOOKLINE_PORT = 4701;
 const SINK_PORT = 4702;
+/** A steady stream after the burst (requests/s, open loop): deliveries should keep pace with it. 0 skips it. */
+const STREAM_RATE = Number(process.env.BENCH_STREAM_RATE ?? 1000);
 const BARE_PORT = 4703;
 const body = payload(1024);
+
+async function delivered(): Promise<{ count: number }> {
+  return (await (await fetch(`http://127.0.0.1:${SINK_PORT}/__count`)).json()) as { count: number };
+}
 
 async function main() {
   ensureBuild();
@@ -46,9 +53,7 @@ async function main() {
       seconds: SECONDS,
     });
     const loadEnd = Date.now();
-    const sinkAtLoadEnd = (await (await fetch(`http://127.0.0.1:${SINK_PORT}/__count`)).json()) as {
-      count: number;
-    };
+    const sinkAtLoadEnd = await delivered();
     // Monotonic µs, the clock of a --cpu-prof profile: lets a profile be cut to the measured load alone.
     if (process.env.BENCH_NODE_ARGS) {
       console.log(`load window (monotonic µs) ${monoStart} ${process.hrtime.bigint() / 1000n}`);
@@ -77,9 +82,33 @@ async function main() {
       n: number;
     };
     db.close();
-    const sinkCount = (await (await fetch(`http://127.0.0.1:${SINK_PORT}/__count`)).json()) as {
-      count: number;
-    };
+    const sinkCount = await delivered();
+
+    // A provider sending steadily at a rate the machine keeps up with: acknowledgements stay fast and every event
+    // is delivered as it comes, not left for after.
+    let stream: string | null = null;
+    if (!workerOff && STREAM_RATE > 0) {
+      const before = sinkCount.count;
+      console.log('measuring stream');
+      const result = await runOpenLoad({
+        url: app.base,
+        path: hookPath,
+        body,
+        rate: STREAM_RATE,
+        seconds: SECONDS,
+      });
+      const streamEnd = Date.now();
+      const atEnd = (await delivered()).count - before;
+      let caughtUp: number | null = null;
+      while (caughtUp === null && Date.now() - streamEnd < 60_000) {
+        if ((await delivered()).count - before >= result.ok) caughtUp = Date.now() - streamEnd;
+        else await new Promise((r) => setTimeout(r, 20));
+      }
+      stream =
+        `stream ${STREAM_RATE}/s for ${SECONDS} s (open loop): ${fmt(result)}\n` +
+        `  delivered ${atEnd} of ${result.ok} by the end of the stream; ` +
+        (caughtUp === null ? 'NOT all within 60 s after it' : `all ${caughtUp} ms after it`);
+    }
 
     await stopProcess(app.proc);
 
@@ -114,6 +143,7 @@ async function main() {
     console.log(
       `sink received ${sinkCount.count} (${sinkAtLoadEnd.count} by the end of the load); backlog drained ${drained ? ((drained - loadEnd) / 1000).toFixed(1) + ' s after the load' : workerOff ? 'n/a (worker off)' : 'NOT within 120 s'}`,
     );
+    if (stream) console.log(stream);
   } finally {
     if (app) await stopProcess(app.proc).catch(() => {});
     await stopProcess(sink).catch(() => {});

@@ -1,7 +1,7 @@
 import { getWorkerDbHandle } from '@/db/client';
 import { ALERT_JOB_KIND, deliverAlertJob } from '@/lib/alerts/notify';
 import { destinationGate } from '@/lib/destinations/gate';
-import { ingestBusy } from '@/lib/ingest/pressure';
+import { deliveryAllowance } from '@/lib/ingest/pressure';
 import { errorFields, logger } from '@/lib/log/logger';
 import { executeRunJob } from './execute-run';
 import type { OutboundPolicy } from './http-client';
@@ -31,13 +31,12 @@ function envNumber(name: string, fallback: number): number {
   return Number.isFinite(n) && n > 0 ? n : fallback;
 }
 
-/** Job starts per second allowed while ingest is busy: deliveries keep moving, acknowledgements keep the CPU. */
-const BUSY_STARTS_PER_SECOND = 20;
 /**
- * While busy, jobs start in rounds of this many (one claim, and bookkeeping that shares commits) rather than one by
- * one: a claim and a commit per job would cost the event loop several times what the deliveries themselves do.
+ * While ingest limits the starts (lib/ingest/pressure.ts), jobs start in rounds of at least this many (one claim,
+ * and bookkeeping that shares commits) rather than one by one: a claim and a commit per job would cost the event
+ * loop several times what the deliveries themselves do.
  */
-const BUSY_ROUND = 10;
+const THROTTLED_ROUND = 10;
 const MIN_TICK_INTERVAL_MS = 2;
 const MAX_RUNNING_PER_SLOT = 4;
 
@@ -60,8 +59,8 @@ export function startWorker(options: WorkerOptions = {}): Worker {
   let timer: NodeJS.Timeout | null = null;
   let scheduledTick = false;
   let lastTick = 0;
-  let busyTokens = BUSY_ROUND;
-  let busyRefilledAt = 0;
+  let tokens = THROTTLED_ROUND;
+  let refilledAt = 0;
   // Pause, circuit breaker, rate limit and max concurrency per destination host (lib/destinations/gate.ts).
   const gate = destinationGate();
   const handlers: Record<string, (job: Job) => Promise<void>> = {
@@ -119,29 +118,24 @@ export function startWorker(options: WorkerOptions = {}): Worker {
     let held = false;
     let wakeAt: number | null = null;
     try {
-      // While webhooks pour in, deliveries run at a trickle so acknowledgements stay fast; the backlog drains as
-      // soon as the burst ends.
-      const busy = ingestBusy(lastTick);
+      // While webhooks pour in faster than they are acknowledged, deliveries start at the rate ingest allows
+      // (down to a trickle); the backlog drains as soon as the burst ends.
+      const allowance = deliveryAllowance(lastTick);
+      const throttled = allowance !== Infinity;
       // Jobs past their slot are waiting for a commit; the cap bounds them should the bookkeeping writer fall behind.
       let free = Math.min(concurrency - active, concurrency * MAX_RUNNING_PER_SLOT - running.size);
-      if (busy) {
-        busyTokens = Math.min(
-          BUSY_ROUND,
-          busyTokens + ((lastTick - busyRefilledAt) * BUSY_STARTS_PER_SECOND) / 1000,
-        );
-        busyRefilledAt = lastTick;
-        // The next round starts once the last one has finished and a full round of starts is allowed.
-        if (active > 0 || busyTokens < BUSY_ROUND) {
+      if (!throttled) tokens = THROTTLED_ROUND;
+      else {
+        // A token bucket holding 50 ms of starts, and at least one round.
+        const round = Math.max(THROTTLED_ROUND, Math.floor(allowance / 20));
+        tokens = Math.min(round, tokens + ((lastTick - refilledAt) * allowance) / 1000);
+        if (tokens < THROTTLED_ROUND) {
           free = 0;
           held = true;
-          wakeAt =
-            active > 0
-              ? null
-              : lastTick + Math.ceil(((BUSY_ROUND - busyTokens) * 1000) / BUSY_STARTS_PER_SECOND);
-        } else {
-          free = Math.min(free, BUSY_ROUND);
-        }
+          wakeAt = lastTick + Math.ceil(((THROTTLED_ROUND - tokens) * 1000) / allowance);
+        } else free = Math.min(free, Math.floor(tokens));
       }
+      refilledAt = lastTick;
       if (free > 0) {
         gate.refresh(sqlite, lastTick);
         const planned = new Map<string, number>();
@@ -169,7 +163,7 @@ export function startWorker(options: WorkerOptions = {}): Worker {
             .then(([rows]) => {
               const jobs = claimedJobs(candidates, rows as JobRow[]);
               claimedTotal += jobs.length;
-              if (busy) busyTokens -= jobs.length;
+              if (throttled) tokens -= jobs.length;
               // Stopping meanwhile: these were never started, they go back to the queue with the others.
               for (const job of jobs)
                 if (stopping) unstarted.push(job);

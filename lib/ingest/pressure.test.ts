@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ingestBusy, ingestRate, noteIngestAcknowledged, noteIngestRequest } from './pressure';
+import {
+  deliveryAllowance,
+  ingestBusy,
+  ingestRate,
+  MIN_DELIVERY_ALLOWANCE,
+  noteIngestAcknowledged,
+  noteIngestRequest,
+} from './pressure';
 
 /** `requests` requests spread over one 250 ms window from `start`, each acknowledged in `ackMs`. */
 function window(start: number, requests: number, ackMs: number) {
@@ -34,5 +41,28 @@ describe('ingest pressure', () => {
     // A quiet gap longer than a window reads as idle.
     window(t0 + 1500, 1000, 9);
     expect(ingestBusy(t0 + 5000)).toBe(false);
+  });
+
+  it('gives deliveries less while requests pile up, more while at ease, and all once quiet', () => {
+    const t0 = 3e12;
+    noteIngestRequest(t0);
+    window(t0, 99, 2);
+    expect(deliveryAllowance(t0 + 250)).toBe(Infinity); // 400/s acknowledged in 2 ms
+    // A burst: 4,000/s in 6 ms (24 waiting). From 1,000/s, halved each window down to the floor.
+    const seen: number[] = [];
+    for (let w = 1; w <= 8; w++) {
+      window(t0 + w * 250, 1000, 6);
+      seen.push(deliveryAllowance(t0 + (w + 1) * 250));
+    }
+    expect(seen.slice(0, 5)).toEqual([1000, 500, 250, 125, 62.5]);
+    expect(seen.at(-1)).toBe(MIN_DELIVERY_ALLOWANCE);
+    // In between (6 waiting) it holds; at ease (2,000/s in 1.5 ms: 3 waiting) it grows again, by half plus 100/s.
+    window(t0 + 9 * 250, 500, 3);
+    expect(deliveryAllowance(t0 + 10 * 250)).toBe(MIN_DELIVERY_ALLOWANCE);
+    window(t0 + 10 * 250, 500, 1.5);
+    expect(deliveryAllowance(t0 + 11 * 250)).toBe(MIN_DELIVERY_ALLOWANCE * 1.5 + 100);
+    // Quiet: no limit at all, so the backlog drains at full speed.
+    window(t0 + 11 * 250, 10, 2);
+    expect(deliveryAllowance(t0 + 12 * 250)).toBe(Infinity);
   });
 });
