@@ -1,11 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { shutdownJsonataPool } from '@/lib/jsonata';
+import { getJsonataPoolStats, shutdownJsonataPool } from '@/lib/jsonata';
 import { storedAction, type StoredAction } from './definition';
 import {
   evaluateFilter,
   evaluateWhen,
   eventBindingFromRow,
   renderAction,
+  renderActionIfDue,
   runContextFromEvent,
   type RunContext,
 } from './render';
@@ -187,5 +188,34 @@ describe('runContextFromEvent', () => {
     expect(c.rawBody?.equals(raw)).toBe(true);
     expect(c.contentType).toBe('application/json');
     expect(c.secrets).toEqual({ S: 'v' });
+    expect(c.inputBytes).toBe(raw.length);
+  });
+
+  it("lets a stored event's plain filter and mapping skip the eval threads; a hand-made sample does not", async () => {
+    const raw = Buffer.from('{"amount":150,"customer":"cus_1"}');
+    const row = {
+      id: 'evt_y',
+      hookId: 'hk_1',
+      source: 'webhook' as const,
+      method: 'POST',
+      query: {},
+      headers: { 'content-type': 'application/json' },
+      contentType: 'application/json',
+      bodyRaw: raw,
+      bodyKind: 'json',
+      bodyParsed: null,
+      sourceIp: null,
+      receivedAt: Date.now(),
+    };
+    const relay = action({ body: '{"amount": amount, "customer": customer}' });
+    const render = async (c: RunContext) => {
+      const before = getJsonataPoolStats().jobs;
+      const result = await renderActionIfDue(relay, c, 'amount > 100');
+      return { body: result.ok && result.request?.body, jobs: getJsonataPoolStats().jobs - before };
+    };
+    const stored = runContextFromEvent(row, {}, []);
+    expect(await render(stored)).toEqual({ body: '{"amount":150,"customer":"cus_1"}', jobs: 0 });
+    const sample = { ...stored, inputBytes: undefined };
+    expect(await render(sample)).toEqual({ body: '{"amount":150,"customer":"cus_1"}', jobs: 1 });
   });
 });

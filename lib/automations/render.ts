@@ -4,6 +4,7 @@ import {
   evaluateExpression,
   evaluateMany,
   isTruthy,
+  type EvaluateOptions,
   type EvaluationItem,
   type ExpressionError,
 } from '@/lib/jsonata';
@@ -19,6 +20,11 @@ export interface RunContext {
   event: EventBinding;
   secrets: Record<string, string>;
   steps: StepBinding[];
+  /**
+   * The size of what `body` was parsed from, when it is a stored event's: small enough, plain expressions are
+   * evaluated without a hop to an eval thread (lib/jsonata/inline.ts). Unknown for a hand-made sample.
+   */
+  inputBytes?: number;
 }
 
 export interface EventBinding {
@@ -56,6 +62,10 @@ function bindings(ctx: RunContext) {
   return { event: ctx.event, secrets: ctx.secrets, steps: ctx.steps };
 }
 
+function options(ctx: RunContext): EvaluateOptions {
+  return { inputBytes: ctx.inputBytes };
+}
+
 function toRenderError(where: string, error: ExpressionError): RenderError {
   return {
     where,
@@ -70,7 +80,7 @@ async function evaluateCondition(
   ctx: RunContext,
 ): Promise<ConditionResult> {
   if (expr === null || expr.trim() === '') return { ok: true, pass: true };
-  const result = await evaluateExpression(expr, ctx.body, bindings(ctx));
+  const result = await evaluateExpression(expr, ctx.body, bindings(ctx), options(ctx));
   if (!result.ok) return { ok: false, error: toRenderError(where, result.error) };
   return { ok: true, pass: isTruthy(result.value) };
 }
@@ -95,7 +105,12 @@ type Slot = { where: string; headerName?: string };
  */
 export async function renderAction(action: StoredAction, ctx: RunContext): Promise<RenderResult> {
   const { items, slots } = renderItems(action);
-  return assembleRequest(action, ctx, slots, await evaluateMany(items, ctx.body, bindings(ctx)));
+  return assembleRequest(
+    action,
+    ctx,
+    slots,
+    await evaluateMany(items, ctx.body, bindings(ctx), options(ctx)),
+  );
 }
 
 export type DueRenderResult =
@@ -122,6 +137,7 @@ export async function renderActionIfDue(
     [...conditions.map((c) => ({ expr: c.expr, kind: 'expression' as const })), ...items],
     ctx.body,
     bindings(ctx),
+    options(ctx),
   );
   let filterPass = true;
   let whenPass = true;
@@ -235,12 +251,20 @@ export function runContextFromEvent(
   secrets: Record<string, string>,
   steps: StepBinding[],
 ): RunContext {
+  const body = parsedBody(row);
   return {
-    body: parsedBody(row),
+    body,
     rawBody: row.bodyRaw ? Buffer.from(row.bodyRaw) : null,
     contentType: row.contentType,
     event: eventBindingFromRow(row),
     secrets,
     steps,
+    inputBytes: storedBodyBytes(row, body),
   };
+}
+
+/** A stored body's parsed form (JSON, form fields, text) comes from its raw bytes and is no larger. */
+function storedBodyBytes(row: EventRow, body: unknown): number | undefined {
+  if (body === null || body === undefined) return 0;
+  return row.bodyRaw?.byteLength;
 }

@@ -4,12 +4,9 @@
 import { parentPort } from 'node:worker_threads';
 import jsonata from 'jsonata';
 import { RE2JS } from 're2js';
+import { MAX_DEPTH, MAX_SEQUENCE, toError, toPlain } from './eval-results.mjs';
 
 const CACHE_SIZE = 500;
-// jsonata counts one level per AST node being evaluated (a user recursion costs about 3), so this
-// allows ~300 levels of user recursion and stays far below what exhausts the worker's native stack.
-const MAX_DEPTH = 1000;
-const MAX_SEQUENCE = 1_000_000;
 
 /** RegExp look-alike backed by re2js: linear-time matching, so no pattern can backtrack forever. */
 class Re2RegExp {
@@ -102,39 +99,6 @@ function compile(expr) {
   }
   compiled.set(expr, entry);
   return entry;
-}
-
-/** Turns jsonata results (sequences, lambdas, native functions) into structured-clone-safe JSON-like values. */
-function toPlain(value) {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
-  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  if (typeof value !== 'object') return undefined; // functions, symbols, bigint
-  if (value._jsonata_lambda || value._jsonata_function) return undefined;
-  if (Array.isArray(value)) return Array.from(value, toPlain);
-  const out = {};
-  for (const key of Object.keys(value)) {
-    const v = toPlain(value[key]);
-    if (v !== undefined) out[key] = v;
-  }
-  return out;
-}
-
-function toError(err, timeoutMs) {
-  if (err?.code === 'D1012') {
-    // Same wording and code as the main thread's deadline kill: one kind of failure for users.
-    const error = { message: `Expression took longer than ${timeoutMs} ms and was stopped`, code: 'TIMEOUT' };
-    if (typeof err.position === 'number') error.position = err.position;
-    return error;
-  }
-  const error = {
-    message: typeof err?.message === 'string' && err.message ? err.message : String(err),
-  };
-  if (typeof err?.position === 'number') error.position = err.position;
-  if (typeof err?.token === 'string') error.token = err.token;
-  if (typeof err?.code === 'string') error.code = err.code;
-  if (!error.code && err instanceof Error && err.name.startsWith('RE2JS')) error.code = 'REGEX';
-  if (!error.code && err instanceof RangeError) error.code = 'RANGE';
-  return error;
 }
 
 async function evaluateOne(expr, input, bindings, timeoutMs) {

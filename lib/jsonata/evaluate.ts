@@ -1,5 +1,6 @@
 import { checkExpression } from './compile';
 import { shiftError } from './errors';
+import { canEvaluateInline, evaluateInline } from './inline';
 import { getJsonataPool } from './pool';
 import { assembleTemplate, parseTemplate, type TemplatePart } from './templates';
 import type { Bindings, EvalResult, EvaluateOptions, EvaluationKind, TemplateMode } from './types';
@@ -43,7 +44,8 @@ export async function renderTemplate(
 
 /**
  * Evaluates several expressions and templates against one input in a single round-trip to the
- * pool. Invalid ones fail without reaching a worker; identical expression texts are evaluated once.
+ * pool. Invalid ones fail without reaching a worker; identical expression texts are evaluated once;
+ * plain ones on this thread when the input is small enough (`opts.inputBytes`, lib/jsonata/inline.ts).
  */
 export async function evaluateMany(
   items: EvaluationItem[],
@@ -62,13 +64,24 @@ export async function evaluateMany(
     return slot;
   };
   const plans = items.map((item) => planItem(item, addExpr));
-  const timeoutMs = clampTimeout(opts.timeoutMs);
-  const values = await getJsonataPool().run({
-    exprs,
-    input,
-    bindings: { event: bindings.event, secrets: bindings.secrets, steps: bindings.steps },
-    timeoutMs,
-  });
+  const values: EvalResult[] = [];
+  const pooled: number[] = [];
+  for (let i = 0; i < exprs.length; i++) {
+    const inline = canEvaluateInline(exprs[i], input, opts.inputBytes)
+      ? await evaluateInline(exprs[i], input, bindings)
+      : null;
+    if (inline) values[i] = inline;
+    else pooled.push(i);
+  }
+  if (pooled.length > 0) {
+    const results = await getJsonataPool().run({
+      exprs: pooled.map((i) => exprs[i]),
+      input,
+      bindings: { event: bindings.event, secrets: bindings.secrets, steps: bindings.steps },
+      timeoutMs: clampTimeout(opts.timeoutMs),
+    });
+    pooled.forEach((slot, k) => (values[slot] = results[k]));
+  }
   return plans.map((plan): EvalResult => {
     if (plan.kind === 'failed') return plan.result;
     if (plan.kind === 'expression') return values[plan.slot];

@@ -20,6 +20,11 @@ export type EvalResult<T = unknown> = { ok: true; value: T } | { ok: false; erro
 export interface EvaluateOptions {
   /** jsonata's own time box inside the worker; the worker is killed at timeoutMs + 500 ms. */
   timeoutMs?: number;
+  /**
+   * The input's size as JSON text, when the caller knows it: a small input lets plain expressions be evaluated on
+   * the calling thread (lib/jsonata/inline.ts). Unknown: every expression goes to the pool.
+   */
+  inputBytes?: number;
 }
 
 export type TemplateMode = 'url' | 'header' | 'text';

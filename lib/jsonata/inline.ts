@@ -1,0 +1,155 @@
+import jsonata from 'jsonata';
+import { MAX_DEPTH, MAX_SEQUENCE, toError, toPlain } from './eval-results.mjs';
+import { LruCache } from './lru';
+import type { Bindings, EvalResult } from './types';
+
+// Plain expressions on the calling thread. A hop to an eval thread (lib/jsonata/pool.ts) costs the event loop more
+// than evaluating `amount > 100` or `{"id": order.id}` itself, and most filters and mappings are no more than that.
+// The eval threads exist because an expression can loop, recurse, backtrack a regex or build a huge value; a plain
+// expression can do none of these. It is made only of literals, field paths, operators, conditions and object and
+// array constructors: no function call (so no $eval, regex or $split), no lambda, no predicate, wildcard or range,
+// no variable but the input and $event/$secrets. Its work grows with its size times its input's, both bounded here;
+// and should it still run past a few milliseconds, it is abandoned and evaluated again in the pool.
+
+/** Largest input (as JSON text) evaluated inline; larger ones go to the pool whatever the expression. */
+export const INLINE_MAX_INPUT_BYTES = 64 * 1024;
+const MAX_NODES = 64;
+/** jsonata's own time box for an inline evaluation; past it the expression is evaluated in the pool instead. */
+const INLINE_BUDGET_MS = 5;
+const OPTIONS = { timeout: INLINE_BUDGET_MS, stack: MAX_DEPTH, sequence: MAX_SEQUENCE };
+
+// Keys a node may have, per type; a node with any other key (a predicate, a focus or index binding, a group, a
+// flag a later jsonata adds) is not plain.
+const NODE_KEYS: Record<string, Set<string>> = {
+  string: new Set(['type', 'value', 'position']),
+  number: new Set(['type', 'value', 'position']),
+  value: new Set(['type', 'value', 'position']),
+  name: new Set(['type', 'value', 'position']),
+  variable: new Set(['type', 'value', 'position']),
+  path: new Set(['type', 'steps']),
+  binary: new Set(['type', 'value', 'position', 'lhs', 'rhs']),
+  unary: new Set(['type', 'value', 'position', 'expression', 'expressions', 'lhs']),
+  condition: new Set(['type', 'position', 'condition', 'then', 'else']),
+  block: new Set(['type', 'position', 'expressions']),
+};
+// Not `..` (a range can be any length) nor `in` (compares every pair).
+const BINARY_OPERATORS = new Set([
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '=',
+  '!=',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  '&',
+  'and',
+  'or',
+]);
+const UNARY_OPERATORS = new Set(['-', '[', '{']);
+// '' is $ (the input), '$' is $$ (the root input). $steps is left out: earlier actions' response bodies are
+// not bounded by the input's size.
+const VARIABLES = new Set(['', '$', 'event', 'secrets']);
+
+type Node = Record<string, unknown> & { type?: unknown; value?: unknown };
+
+/** Whether `ast` is a plain expression (see above). */
+export function isPlainExpression(ast: unknown): boolean {
+  let nodes = 0;
+  const plain = (node: unknown, step: 'first' | 'later' | null): boolean => {
+    if (++nodes > MAX_NODES || typeof node !== 'object' || node === null || Array.isArray(node)) return false;
+    const n = node as Node;
+    const keys = NODE_KEYS[n.type as string];
+    if (!keys || Object.keys(n).some((k) => !keys.has(k))) return false;
+    // A path step after the first is a field name: anything else (a block, $$, a constructor) is evaluated once
+    // per item of the step before, and could reach the whole input each time.
+    if (step === 'later' && n.type !== 'name') return false;
+    switch (n.type) {
+      case 'string':
+      case 'number':
+      case 'value':
+      case 'name':
+        return true;
+      case 'variable':
+        return VARIABLES.has(n.value as string);
+      case 'path': {
+        const steps = n.steps;
+        return (
+          Array.isArray(steps) &&
+          steps.length > 0 &&
+          steps.every((s, i) => plain(s, i === 0 ? 'first' : 'later'))
+        );
+      }
+      case 'binary':
+        return BINARY_OPERATORS.has(n.value as string) && plain(n.lhs, null) && plain(n.rhs, null);
+      case 'unary':
+        if (!UNARY_OPERATORS.has(n.value as string)) return false;
+        if (n.value === '-') return plain(n.expression, null);
+        if (n.value === '[')
+          return Array.isArray(n.expressions) && n.expressions.every((e) => plain(e, null));
+        return (
+          Array.isArray(n.lhs) &&
+          n.lhs.every((pair) => Array.isArray(pair) && pair.length === 2 && pair.every((e) => plain(e, null)))
+        );
+      case 'condition':
+        return (
+          plain(n.condition, null) && plain(n.then, null) && (n.else === undefined || plain(n.else, null))
+        );
+      case 'block':
+        return Array.isArray(n.expressions) && n.expressions.every((e) => plain(e, null));
+      default:
+        return false;
+    }
+  };
+  return plain(ast, null);
+}
+
+// Compiled plain expressions by text; null = not plain (or not valid: the pool reports why).
+const cache = new LruCache<string, jsonata.Expression | null>(500);
+
+function compilePlain(expr: string): jsonata.Expression | null {
+  let compiled = cache.get(expr);
+  if (compiled !== undefined) return compiled;
+  compiled = null;
+  try {
+    const expression = jsonata(expr, OPTIONS);
+    if (isPlainExpression(expression.ast())) compiled = expression;
+  } catch {
+    /* a syntax error: the caller has checked already, and the pool gives the error */
+  }
+  cache.set(expr, compiled);
+  return compiled;
+}
+
+/** Whether `evaluateInline` takes this expression text for an input of this size. */
+export function canEvaluateInline(expr: string, input: unknown, inputBytes: number | undefined): boolean {
+  // An array input makes every object constructor group over its items: not bounded the same way.
+  if (inputBytes === undefined || inputBytes > INLINE_MAX_INPUT_BYTES || Array.isArray(input)) return false;
+  return compilePlain(expr) !== null;
+}
+
+/**
+ * Evaluates a plain expression here, with the same result or error an eval thread would give; null when it ran
+ * past its budget (the caller evaluates it in the pool then). Only for texts `canEvaluateInline` took.
+ */
+export async function evaluateInline(
+  expr: string,
+  input: unknown,
+  bindings: Bindings,
+): Promise<EvalResult | null> {
+  const expression = compilePlain(expr)!;
+  try {
+    const value: unknown = await expression.evaluate(input, {
+      event: bindings.event,
+      secrets: bindings.secrets ?? {},
+      steps: bindings.steps ?? [],
+    });
+    return { ok: true, value: toPlain(value) };
+  } catch (err) {
+    if ((err as { code?: unknown } | null)?.code === 'D1012') return null;
+    return { ok: false, error: toError(err) };
+  }
+}
