@@ -44,7 +44,9 @@ describe('bookkeeping thread', () => {
     const id = enqueueJob(sqlite(), { kind: 'test', dueAt: now - 10 });
     const [[row]] = (await bookkeep([{ type: 'claim', ids: [id], now, leaseMs: 5_000 }])) as [JobRow[]];
     const job = { id, claimToken: row.claim_token };
-    // Same turn of the event loop: one message, one transaction. The first call breaks a foreign key.
+    const other = enqueueJob(sqlite(), { kind: 'test', dueAt: now - 10 });
+    // Same turn of the event loop: one message, one transaction. The second call breaks a foreign key.
+    const before = bookkeep([{ type: 'claim', ids: [other], now, leaseMs: 5_000 }]);
     const failing = bookkeep([
       { type: 'reschedule', job, dueAt: now + 1_000, host: 'b.example' },
       {
@@ -64,6 +66,10 @@ describe('bookkeeping thread', () => {
     ]);
     const passing = bookkeep([{ type: 'extend', job, leaseUntil: now + 60_000 }]);
     await expect(failing).rejects.toThrow(/FOREIGN KEY/);
+    // The call before it was applied once: the transaction it first ran in was rolled back, then applied again.
+    const [[claimed]] = (await before) as [JobRow[]];
+    expect(claimed?.id).toBe(other);
+    expect(jobRow(other)).toEqual({ lease_until: now + 5_000, claim_token: claimed.claim_token });
     // The failing call's reschedule was rolled back with it (the lease is still ours to extend).
     expect(await passing).toEqual([true]);
     expect(jobRow(id)).toEqual({ lease_until: now + 60_000, claim_token: row.claim_token });

@@ -3,8 +3,7 @@ import type Database from 'better-sqlite3';
 // Group commit for the worker's bookkeeping, on the bookkeeping thread (or in process for an in-memory database:
 // lib/delivery/bookkeeping-writer.ts). Each delivery writes a handful of rows (attempt, step, run, job) that
 // touch many index pages; committing them one delivery at a time made WAL page writes the worker's biggest cost.
-// Writes queued in the same turn of the event loop share one transaction; each runs in its own savepoint, so one
-// failing write rolls back only itself.
+// Writes queued in the same turn of the event loop share one transaction; one failing write rolls back only itself.
 
 interface Pending {
   fn: () => unknown;
@@ -26,24 +25,46 @@ function flush(sqlite: Database.Database): void {
   q.items = [];
   q.scheduled = false;
   q.lastFlush = performance.now();
-  const outcomes: { ok: boolean; value: unknown }[] = [];
+  // Each write lands whole or not at all. A savepoint per write costs more than most writes themselves, so the
+  // batch is first applied without them; should one write fail, the whole transaction is rolled back and the batch
+  // applied again with a savepoint each, so that only the failed write fails.
+  let failedWrite = false;
+  let outcomes: { ok: boolean; value: unknown }[];
   try {
-    sqlite
-      .transaction(() => {
-        for (const p of batch) {
+    outcomes = sqlite
+      .transaction(() =>
+        batch.map((p) => {
           try {
-            outcomes.push({ ok: true, value: sqlite.transaction(p.fn)() });
+            return { ok: true, value: p.fn() };
           } catch (error) {
-            outcomes.push({ ok: false, value: error });
+            failedWrite = true;
+            throw error;
           }
-        }
-      })
+        }),
+      )
       .immediate();
   } catch (error) {
-    for (const p of batch) p.reject(error);
-    return;
+    if (!failedWrite) {
+      for (const p of batch) p.reject(error);
+      return;
+    }
+    try {
+      outcomes = sqlite.transaction(() => batch.map((p) => applyInSavepoint(sqlite, p))).immediate();
+    } catch (error) {
+      for (const p of batch) p.reject(error);
+      return;
+    }
   }
   batch.forEach((p, i) => (outcomes[i].ok ? p.resolve(outcomes[i].value) : p.reject(outcomes[i].value)));
+}
+
+function applyInSavepoint(sqlite: Database.Database, p: Pending): { ok: boolean; value: unknown } {
+  try {
+    // Nested in the batch's transaction, so a savepoint (deferred: the batch holds the write lock already).
+    return { ok: true, value: sqlite.transaction(p.fn).deferred() };
+  } catch (error) {
+    return { ok: false, value: error };
+  }
 }
 
 /** Runs `fn` inside the next batched transaction on `sqlite`; resolves with its result once committed. */
