@@ -221,7 +221,22 @@ function encodeBody(value: unknown): { body: string | null; contentType: string 
   return { body: JSON.stringify(value), contentType: 'application/json' };
 }
 
-type EventRow = typeof events.$inferSelect;
+/** What a run reads of its event. */
+export type EventRow = Pick<
+  typeof events.$inferSelect,
+  | 'id'
+  | 'hookId'
+  | 'source'
+  | 'method'
+  | 'query'
+  | 'headers'
+  | 'contentType'
+  | 'bodyRaw'
+  | 'bodyKind'
+  | 'bodyParsed'
+  | 'sourceIp'
+  | 'receivedAt'
+>;
 
 function lowerCaseHeaders(raw: unknown): Record<string, string> {
   const out: Record<string, string> = {};
