@@ -134,6 +134,26 @@ describe('plain expressions on the calling thread', () => {
     expect(await run(body, SMALL)).toEqual({ result: { ok: true, value: 'cus_1' }, jobs: 0 });
   });
 
+  it('keeps many evaluations started at once inline: each one is timed alone', async () => {
+    // As a claim starts dozens of deliveries at once. Interleaved, they would share one budget and spill to the pool.
+    const items = [
+      { expr: 'amount > 100', kind: 'expression' as const },
+      {
+        expr: '{"amount": amount, "customer": customer, "lines": order.lines.sku}',
+        kind: 'expression' as const,
+      },
+    ];
+    const batch = () =>
+      Promise.all(
+        Array.from({ length: 400 }, () => evaluateMany(items, body, bindings, { inputBytes: SMALL })),
+      );
+    await batch(); // the first evaluations also pay for compiling jsonata's own code
+    const { result, jobs } = await poolJobsDuring(batch);
+    // Interleaved, nearly all 400 would go to the pool; timed alone, only one caught by a garbage collection may.
+    expect(jobs).toBeLessThan(10);
+    expect(result.every(([f, m]) => f.ok && f.value === true && m.ok)).toBe(true);
+  });
+
   it('hands an evaluation that runs past its budget to the pool', async () => {
     // 8,000 items in under 64 KiB, walked 20 times: tens of milliseconds, past the inline budget.
     const input = { a: Array.from({ length: 8_000 }, () => ({ b: 1 })) };

@@ -131,16 +131,26 @@ export function canEvaluateInline(expr: string, input: unknown, inputBytes: numb
   return compilePlain(expr) !== null;
 }
 
+// One inline evaluation at a time. jsonata's time box counts from the start of an evaluation, and evaluations
+// started together (a claim starts dozens of deliveries at once) would otherwise interleave their steps, each
+// counting the others' time as its own.
+let queue: Promise<unknown> = Promise.resolve();
+
 /**
  * Evaluates a plain expression here, with the same result or error an eval thread would give; null when it ran
  * past its budget (the caller evaluates it in the pool then). Only for texts `canEvaluateInline` took.
  */
-export async function evaluateInline(
-  expr: string,
+export function evaluateInline(expr: string, input: unknown, bindings: Bindings): Promise<EvalResult | null> {
+  const result = queue.then(() => evaluateNow(compilePlain(expr)!, input, bindings));
+  queue = result.catch(() => null);
+  return result;
+}
+
+async function evaluateNow(
+  expression: jsonata.Expression,
   input: unknown,
   bindings: Bindings,
 ): Promise<EvalResult | null> {
-  const expression = compilePlain(expr)!;
   try {
     const value: unknown = await expression.evaluate(input, {
       event: bindings.event,
