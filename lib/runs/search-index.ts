@@ -4,7 +4,7 @@ import { ingestBusy } from '@/lib/ingest/pressure';
 
 // The payload search index (events_fts) is filled here, outside the ingest transaction: tokenising a body roughly
 // doubles the cost of storing an event, and acknowledging webhooks is the hot path. A background pass indexes new
-// events a few times a second (a trickle while ingest is busy), and every search first catches up, so a search
+// events a few times a second (none while ingest is pressed), and every search first catches up, so a search
 // always sees every stored event.
 
 const MARK = 'searchIndexedRowid';
@@ -46,28 +46,32 @@ function searchableText(kind: string | null, parsed: string | null): string | nu
 /** Indexes up to `limit` events stored since the last pass; returns how many rows it looked at. */
 export function indexPendingEvents(sqlite: Database.Database, limit = 1000): number {
   const s = stmts(sqlite);
-  return sqlite.transaction(() => {
-    const row = s.mark.get() as { value: string } | undefined;
-    let mark = row ? Number(JSON.parse(row.value)) : 0;
-    // Deleting the newest events lets SQLite hand their rowids out again: never stay above the table's end.
-    const max = (s.maxRowid.get() as { n: number }).n;
-    if (mark > max) mark = max;
-    if (mark === max) {
-      if (row && Number(JSON.parse(row.value)) !== mark) s.setMark.run(JSON.stringify(mark));
-      return 0;
-    }
-    const rows = s.pending.all(mark, limit) as {
-      rowid: number;
-      body_kind: string | null;
-      body_parsed: string | null;
-    }[];
-    for (const r of rows) {
-      const text = searchableText(r.body_kind, r.body_parsed);
-      if (text !== null) s.insert.run(BigInt(r.rowid), text);
-    }
-    if (rows.length > 0) s.setMark.run(JSON.stringify(rows[rows.length - 1].rowid));
-    return rows.length;
-  })();
+  // IMMEDIATE: the write lock is taken up front (db/write-lock.ts), so the pass waits its turn instead of reading,
+  // then finding another writer has committed meanwhile (SQLITE_BUSY_SNAPSHOT) or sleeping in the busy handler.
+  return sqlite
+    .transaction(() => {
+      const row = s.mark.get() as { value: string } | undefined;
+      let mark = row ? Number(JSON.parse(row.value)) : 0;
+      // Deleting the newest events lets SQLite hand their rowids out again: never stay above the table's end.
+      const max = (s.maxRowid.get() as { n: number }).n;
+      if (mark > max) mark = max;
+      if (mark === max) {
+        if (row && Number(JSON.parse(row.value)) !== mark) s.setMark.run(JSON.stringify(mark));
+        return 0;
+      }
+      const rows = s.pending.all(mark, limit) as {
+        rowid: number;
+        body_kind: string | null;
+        body_parsed: string | null;
+      }[];
+      for (const r of rows) {
+        const text = searchableText(r.body_kind, r.body_parsed);
+        if (text !== null) s.insert.run(BigInt(r.rowid), text);
+      }
+      if (rows.length > 0) s.setMark.run(JSON.stringify(rows[rows.length - 1].rowid));
+      return rows.length;
+    })
+    .immediate();
 }
 
 /** Before a search: index everything not yet indexed. */
@@ -77,17 +81,41 @@ export function catchUpSearchIndex(sqlite: Database.Database): void {
   }
 }
 
-/** Background pass; returns a stop function. */
-export function startSearchIndexer(getSqlite: () => Database.Database, intervalMs = 250): () => void {
-  const timer = setInterval(() => {
+/**
+ * Events per background pass. A pass runs on the event loop (and holds the write lock): 2,000 at once blocked it
+ * 40–80 ms while a burst's backlog was indexed, which showed up as the acknowledgements' worst latencies.
+ */
+export const INDEX_PASS_LIMIT = 200;
+/** Pause between passes while a backlog is worked off: the event loop stays free about three quarters of the time. */
+const BACKLOG_PAUSE_MS = 15;
+
+/** Background passes, the first at once; returns a stop function. `onPass` hears how many events each indexed. */
+export function startSearchIndexer(
+  getSqlite: () => Database.Database,
+  options: { intervalMs?: number; onPass?: (indexed: number) => void } = {},
+): () => void {
+  const intervalMs = options.intervalMs ?? 250;
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
+  const pass = () => {
+    let indexed = 0;
     try {
       // Not while ingest is pressed: a pass holds the write lock the ingest writer waits for, and FTS5 merges its
       // segments inside some of them (16–90 ms even for 25 events). A search catches the index up first anyway.
-      if (!ingestBusy()) indexPendingEvents(getSqlite(), 2000);
+      if (!ingestBusy()) indexed = indexPendingEvents(getSqlite(), INDEX_PASS_LIMIT);
     } catch (error) {
       console.error('Search indexing failed', error);
     }
-  }, intervalMs);
+    if (stopped) return;
+    options.onPass?.(indexed);
+    // A backlog (after a burst) is worked off in short passes with the event loop free in between.
+    timer = setTimeout(pass, indexed === INDEX_PASS_LIMIT ? BACKLOG_PAUSE_MS : intervalMs);
+    timer.unref();
+  };
+  timer = setTimeout(pass, 0);
   timer.unref();
-  return () => clearInterval(timer);
+  return () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+  };
 }
