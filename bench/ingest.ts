@@ -65,6 +65,7 @@ async function main() {
     );
     let drained = 0;
     const workerOff = process.env.BENCH_WORKER === 'off';
+    if (!workerOff) console.log('draining backlog');
     for (; !workerOff;) {
       const n = (pending.get() as { n: number }).n;
       if (n === 0) {
