@@ -109,6 +109,19 @@ describe('storeAccepted (writer thread)', () => {
     expect(fs.statSync(file).size).toBeGreaterThan(before + 4_000_000);
   });
 
+  it('checkpoints again only once the WAL holds that much anew, not because its file stays large', async () => {
+    const { path: file, sqlite } = getDbHandle();
+    for (let i = 0; i < 70; i++) await storeAccepted(record({ i, pad: 'x'.repeat(80_000) }));
+    expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(4_000_000);
+    // Everything checkpointed: the next commit starts the WAL over from its first frame, in the same large file.
+    sqlite.pragma('wal_checkpoint(PASSIVE)');
+    const dbSize = fs.statSync(file).size;
+    // 70 small commits (a check every 64): a checkpoint would copy their new pages into the database file.
+    for (let i = 0; i < 70; i++) await storeAccepted(record({ small: i }));
+    expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(4_000_000);
+    expect(fs.statSync(file).size).toBe(dbSize);
+  });
+
   it('starts a new writer after a stop', async () => {
     await stopIngestWriter();
     const r = await storeAccepted(record({ after: 'stop' }));

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { checkpointWithSync, openIngestConnection, setAutoCheckpoint } from '@/db/client';
 import { GroupCommit } from './group-commit';
@@ -17,13 +18,24 @@ const writer = new GroupCommit(sqlite, () => {
   backstop();
 });
 
-// The checkpointer thread keeps the WAL short. Should it stall, this connection (which never checkpoints by itself,
-// see openIngestConnection) checkpoints once the WAL is past the process's auto-checkpoint size.
-const backstopBytes = autoCheckpoint * (sqlite.pragma('page_size', { simple: true }) as number);
+// The checkpointer thread keeps the WAL short. Should it stall, or never find a moment between two commits to finish
+// (a long burst: the WAL only starts over once a checkpoint has caught up with every frame), this connection (which
+// never checkpoints by itself, see openIngestConnection) checkpoints between its own commits once the WAL holds more
+// than the process's auto-checkpoint size.
 let commits = 0;
 function backstop(): void {
-  if (++commits % 64 !== 0 || fs.fstatSync(walFd!).size < backstopBytes) return;
+  if (++commits % 64 !== 0 || walFrames() < autoCheckpoint) return;
   checkpointWithSync(sqlite);
+}
+
+// The frames in the WAL now: `mxFrame` of the wal-index header, a u32 in native byte order at offset 16 of the -shm
+// file (https://www.sqlite.org/walformat.html). Not the WAL file's size: once grown, the file keeps its size while
+// SQLite writes it from the start again, and a size test then checkpointed every 64 commits for good.
+let shmFd: number | null = null;
+const header = Buffer.alloc(20);
+function walFrames(): number {
+  fs.readSync((shmFd ??= fs.openSync(`${file}-shm`, 'r')), header, 0, header.length, 0);
+  return os.endianness() === 'LE' ? header.readUInt32LE(16) : header.readUInt32BE(16);
 }
 const port = parentPort!;
 
@@ -31,6 +43,7 @@ port.on('message', (message: { id: number; items: WriteItem[] } | 'stop') => {
   if (message === 'stop') {
     return writer.write([], () => {
       if (walFd !== null) fs.closeSync(walFd);
+      if (shmFd !== null) fs.closeSync(shmFd);
       sqlite.close(); // at NORMAL (db/client.ts)
       port.postMessage({ stopped: true });
     });
