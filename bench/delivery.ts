@@ -47,9 +47,18 @@ async function main() {
     );
     let count = 0;
     let sinkState = { count: 0, firstAt: 0, lastAt: 0 };
+    // Deliveries per second, second by second: a stall shows as a dip, a slow run throughout as a low plateau.
+    const perSecond: number[] = [];
+    let secondStart = Date.now();
+    let countAtSecondStart = 0;
     for (;;) {
       sinkState = (await (await fetch(`http://127.0.0.1:${SINK_PORT}/__count`)).json()) as typeof sinkState;
       count = sinkState.count;
+      if (Date.now() - secondStart >= 1000 && count > 0) {
+        perSecond.push(Math.round(((count - countAtSecondStart) * 1000) / (Date.now() - secondStart)));
+        secondStart = Date.now();
+        countAtSecondStart = count;
+      }
       if (count >= sent || Date.now() - start > 300_000) break;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -61,6 +70,7 @@ async function main() {
     console.log(
       `delivered ${count} in ${seconds.toFixed(1)} s including worker start-up; ${Math.round(count / steady)} deliveries/s from the first delivery to the last`,
     );
+    console.log(`per second: ${perSecond.join(' ')}`);
   } finally {
     if (worker) await stopProcess(worker);
     await stopProcess(app.proc);
