@@ -4,10 +4,18 @@ import { logger } from '@/lib/log/logger';
 import { getDbHandle, setAutoCheckpoint, SQLITE_DEFAULT_AUTOCHECKPOINT } from './client';
 
 /**
+ * WAL frames past which the checkpointer makes sure the WAL starts over (a RESTART checkpoint: it holds the writers
+ * off for a moment), so a steady stream of commits cannot grow it without end (db/checkpoint-thread.ts).
+ */
+export const RESTART_WAL_FRAMES = 65_536;
+
+/**
  * WAL pages past which a connection checkpoints by itself (SQLite's own auto-checkpoint) while the checkpointer
  * runs: only a backstop for a stalled checkpointer thread, as a checkpoint inside a commit stalls the event loop.
+ * Above the checkpointer's own restart point, or the backstop would fire first, and again every few commits until the
+ * checkpointer got the WAL to start over.
  */
-export const BACKSTOP_CHECKPOINT_PAGES = 32_768;
+export const BACKSTOP_CHECKPOINT_PAGES = 2 * RESTART_WAL_FRAMES;
 
 let checkpointer: Worker | null = null;
 
@@ -21,11 +29,16 @@ export function checkpointerRunning(): boolean {
  * fsync it: as SQLite's auto-checkpoint they run inside whichever commit crosses 1,000 pages, which under load is
  * more than half of what storing an event costs the event loop.
  */
-export function startCheckpointer(intervalMs = 200): void {
+export function startCheckpointer(intervalMs = 200, restartFrames = RESTART_WAL_FRAMES): void {
   const file = getDbHandle().path;
   if (checkpointer || file === ':memory:') return;
-  const worker = new Worker(path.join(process.cwd(), 'db/checkpoint-worker.mjs'), {
-    workerData: { file, intervalMs },
+  const worker = new Worker(path.join(process.cwd(), 'lib/ingest/writer-boot.mjs'), {
+    workerData: {
+      entry: path.join(process.cwd(), 'db/checkpoint-thread.ts'),
+      file,
+      intervalMs,
+      restartFrames,
+    },
     execArgv: [],
   });
   worker.unref();

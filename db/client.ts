@@ -51,7 +51,7 @@ function openConnection(file: string, synchronous: 'FULL' | 'NORMAL' | 'OFF'): D
   }
   // No journal_size_limit: truncating a large WAL when a commit starts it over happens under the write lock, and that
   // ftruncate held ingest up to 60 ms more at the worst moments (bench:ingest max 64–80 ms without it, 108–133 with).
-  // The checkpointer thread truncates the WAL in a quiet moment after a burst instead (db/checkpoint-worker.mjs).
+  // The checkpointer thread truncates the WAL in a quiet moment after a burst instead (db/checkpoint-thread.ts).
   immediateTransactions(sqlite);
   return sqlite;
 }

@@ -46,8 +46,6 @@ function searchableText(kind: string | null, parsed: string | null): string | nu
 /** Indexes up to `limit` events stored since the last pass; returns how many rows it looked at. */
 export function indexPendingEvents(sqlite: Database.Database, limit = 1000): number {
   const s = stmts(sqlite);
-  // IMMEDIATE: the write lock is taken up front (db/write-lock.ts), so the pass waits its turn instead of reading,
-  // then finding another writer has committed meanwhile (SQLITE_BUSY_SNAPSHOT) or sleeping in the busy handler.
   return sqlite
     .transaction(() => {
       const row = s.mark.get() as { value: string } | undefined;
