@@ -2,8 +2,12 @@ import { startAlertEngine } from './alerts/engine';
 import { startWorker, type Worker } from './delivery/worker';
 import { runtime } from './runtime';
 import { startPruneSchedule } from './runs/prune-schedule';
+import path from 'node:path';
+import { Worker as Thread } from 'node:worker_threads';
+import { errorFields, logger } from './log/logger';
 import { startSearchIndexer } from './runs/search-index';
-import { getWorkerDbHandle } from '@/db/client';
+import { autoCheckpointPages, getWorkerDbHandle } from '@/db/client';
+import { ingestBusy } from './ingest/pressure';
 import { startScheduler, type Scheduler } from './triggers/scheduler';
 
 // The worker (deliveries, retries) and the scheduler (schedule, poll and silence triggers) run inside the web
@@ -20,11 +24,17 @@ export function startBackground(): void {
     worker: startWorker(),
     scheduler: startScheduler(),
     stopPrune: startPruneSchedule(),
-    stopIndexer: startSearchIndexer(() => getWorkerDbHandle().sqlite),
+    stopIndexer: startIndexer(),
   };
   startAlertEngine(); // alerts (issue 8): signals from the worker and scheduler, periodic rate checks
   runtime().worker = 'running';
   runtime().scheduler = 'running';
+}
+
+/** On its own thread for a database file (an in-memory one cannot be shared with a thread). */
+function startIndexer(): () => void {
+  const { path: file, sqlite } = getWorkerDbHandle();
+  return file === ':memory:' ? startSearchIndexer(() => sqlite) : startSearchIndexerThread(file);
 }
 
 export async function stopBackground(graceMs = 10_000): Promise<void> {
@@ -40,4 +50,34 @@ export async function stopBackground(graceMs = 10_000): Promise<void> {
   await bg.worker.stop(graceMs);
   delete g[KEY];
   runtime().worker = 'off';
+}
+
+/**
+ * The search indexer's passes on a thread of their own (lib/runs/search-index-thread.ts) for a database file, told
+ * every 50 ms whether ingest is pressed; returns a stop function. Here, not in lib/runs/search-index.ts: the app's
+ * routes import that, and the bundler would follow the thread's boot file.
+ */
+export function startSearchIndexerThread(file: string, intervalMs = 250): () => void {
+  const thread = new Thread(path.join(process.cwd(), 'lib/ingest/writer-boot.mjs'), {
+    workerData: {
+      entry: path.join(process.cwd(), 'lib/runs/search-index-thread.ts'),
+      file,
+      autoCheckpoint: autoCheckpointPages(),
+      intervalMs,
+    },
+  });
+  thread.unref();
+  thread.on('error', (error) => logger.error(errorFields(error), 'Search indexer thread failed'));
+  thread.on('message', (m: { stopped?: boolean }) => {
+    if (m.stopped) void thread.terminate();
+  });
+  let pressed = false;
+  const watch = setInterval(() => {
+    if (ingestBusy() !== pressed) thread.postMessage({ pressed: (pressed = !pressed) });
+  }, 50);
+  watch.unref();
+  return () => {
+    clearInterval(watch);
+    thread.postMessage('stop');
+  };
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getDbHandle } from '@/db/client';
 import { newId } from '@/lib/ids';
 import { useTempDatabase } from '@/test/support/db';
+import { startSearchIndexerThread } from '@/lib/background';
 import { INDEX_PASS_LIMIT, startSearchIndexer } from './search-index';
 
 let cleanup: () => void;
@@ -49,6 +50,29 @@ describe('background search indexer', () => {
         .sqlite.prepare(`select count(*) as n from events_fts where events_fts match 'zanzibar'`)
         .get() as { n: number };
       expect(hits.n).toBe(1);
+    } finally {
+      stop();
+    }
+  });
+
+  it('indexes on a thread of its own, off the event loop, for a database file', async () => {
+    const { sqlite, path: file } = getDbHandle();
+    sqlite
+      .prepare(
+        `insert into events (id, user_id, hook_id, source, outcome, method, body_raw, body_kind, body_parsed, received_at)
+         values (?, 'usr_a', 'hk_a', 'webhook', 'accepted', 'POST', ?, 'json', null, 0)`,
+      )
+      .run(newId('evt'), Buffer.from(JSON.stringify({ word: 'Quokka' })));
+    const found = () =>
+      (
+        sqlite.prepare(`select count(*) as n from events_fts where events_fts match 'quokka'`).get() as {
+          n: number;
+        }
+      ).n;
+    expect(found()).toBe(0);
+    const stop = startSearchIndexerThread(file, 3_600_000);
+    try {
+      await vi.waitFor(() => expect(found()).toBe(1), { timeout: 10_000 });
     } finally {
       stop();
     }

@@ -80,19 +80,23 @@ export function catchUpSearchIndex(sqlite: Database.Database): void {
 }
 
 /**
- * Events per background pass. A pass runs on the event loop (and holds the write lock): 2,000 at once blocked it
+ * Events per background pass. A pass holds the write lock the ingest writer waits for: 2,000 at once held it
  * 40–80 ms while a burst's backlog was indexed, which showed up as the acknowledgements' worst latencies.
  */
 export const INDEX_PASS_LIMIT = 200;
-/** Pause between passes while a backlog is worked off: the event loop stays free about three quarters of the time. */
+/** Pause between passes while a backlog is worked off, so the other writers get the lock in between. */
 const BACKLOG_PAUSE_MS = 15;
 
-/** Background passes, the first at once; returns a stop function. `onPass` hears how many events each indexed. */
+/**
+ * Background passes on this thread, the first at once; returns a stop function. `busy` says when to skip a pass
+ * (default: ingest pressed, lib/ingest/pressure.ts); `onPass` hears how many events each indexed.
+ */
 export function startSearchIndexer(
   getSqlite: () => Database.Database,
-  options: { intervalMs?: number; onPass?: (indexed: number) => void } = {},
+  options: { intervalMs?: number; busy?: () => boolean; onPass?: (indexed: number) => void } = {},
 ): () => void {
   const intervalMs = options.intervalMs ?? 250;
+  const busy = options.busy ?? (() => ingestBusy());
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
   const pass = () => {
@@ -100,7 +104,7 @@ export function startSearchIndexer(
     try {
       // Not while ingest is pressed: a pass holds the write lock the ingest writer waits for, and FTS5 merges its
       // segments inside some of them (16–90 ms even for 25 events). A search catches the index up first anyway.
-      if (!ingestBusy()) indexed = indexPendingEvents(getSqlite(), INDEX_PASS_LIMIT);
+      if (!busy()) indexed = indexPendingEvents(getSqlite(), INDEX_PASS_LIMIT);
     } catch (error) {
       console.error('Search indexing failed', error);
     }
