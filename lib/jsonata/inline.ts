@@ -16,6 +16,11 @@ export const INLINE_MAX_INPUT_BYTES = 64 * 1024;
 const MAX_NODES = 64;
 /** jsonata's own time box for an inline evaluation; past it the expression is evaluated in the pool instead. */
 const INLINE_BUDGET_MS = 5;
+/**
+ * Inline evaluations queued in one turn of the event loop run back to back, without a chance for I/O in between;
+ * once they have taken this long, the rest of the turn's go to the pool.
+ */
+const TURN_BUDGET_MS = 5;
 const OPTIONS = { timeout: INLINE_BUDGET_MS, stack: MAX_DEPTH, sequence: MAX_SEQUENCE };
 
 // Keys a node may have, per type; a node with any other key (a predicate, a focus or index binding, a group, a
@@ -136,9 +141,13 @@ export function canEvaluateInline(expr: string, input: unknown, inputBytes: numb
 // counting the others' time as its own.
 let queue: Promise<unknown> = Promise.resolve();
 
+let spentThisTurn = 0;
+let turnEnding = false;
+
 /**
  * Evaluates a plain expression here, with the same result or error an eval thread would give; null when it ran
- * past its budget (the caller evaluates it in the pool then). Only for texts `canEvaluateInline` took.
+ * past its budget, or the turn's inline evaluations past theirs (the caller evaluates it in the pool then). Only
+ * for texts `canEvaluateInline` took.
  */
 export function evaluateInline(expr: string, input: unknown, bindings: Bindings): Promise<EvalResult | null> {
   const result = queue.then(() => evaluateNow(compilePlain(expr)!, input, bindings));
@@ -147,6 +156,28 @@ export function evaluateInline(expr: string, input: unknown, bindings: Bindings)
 }
 
 async function evaluateNow(
+  expression: jsonata.Expression,
+  input: unknown,
+  bindings: Bindings,
+): Promise<EvalResult | null> {
+  if (spentThisTurn >= TURN_BUDGET_MS) return null;
+  const started = performance.now();
+  try {
+    return await evaluateTimed(expression, input, bindings);
+  } finally {
+    spentThisTurn += performance.now() - started;
+    if (!turnEnding) {
+      turnEnding = true;
+      // After the poll phase: I/O has had its turn.
+      setImmediate(() => {
+        spentThisTurn = 0;
+        turnEnding = false;
+      });
+    }
+  }
+}
+
+async function evaluateTimed(
   expression: jsonata.Expression,
   input: unknown,
   bindings: Bindings,
