@@ -18,7 +18,7 @@ import { loadSecretValues } from '@/lib/secrets/secrets';
 import type { BookkeepingOp } from './bookkeeping';
 import { bookkeep } from './bookkeeping-writer';
 import { sendRequest, type OutboundPolicy, type OutboundResult } from './http-client';
-import type { Job } from './queue';
+import type { Job, JobRef } from './queue';
 import { readRunState, receivedRunState, type EventRow, type RunRow, type RunState } from './run-state';
 import { maskSecretValues, redactHeaders } from './redact';
 import { nextRetryDelayMs, shouldRetry } from './retry-policy';
@@ -167,9 +167,12 @@ export async function executeRunJob(
   const state = job.runState ? receivedRunState(job.runState) : readRunState(s.sqlite, job.runId!);
   const { run } = state;
   const done = () => options.done?.();
+  // What the bookkeeping writer needs of the job: the job itself carries its run state (the event, its body), which
+  // would be copied to the thread with every write.
+  const ref: JobRef = { id: job.id, claimToken: job.claimToken };
   if (!run || ['succeeded', 'failed', 'filtered'].includes(run.status)) {
     done();
-    await bookkeep([{ type: 'complete', job }]);
+    await bookkeep([{ type: 'complete', job: ref }]);
     return;
   }
   // Every status write carries these, so the run's start and filter result are recorded even when the "running"
@@ -197,7 +200,7 @@ export async function executeRunJob(
   };
   const finishOp = (status: 'succeeded' | 'failed' | 'filtered', error: string | null): BookkeepingOp => {
     cancelRunningWrite();
-    return { type: 'finish', job, status, error, at: now(), ...progress };
+    return { type: 'finish', job: ref, status, error, at: now(), ...progress };
   };
   const announceFinished = (status: 'succeeded' | 'failed' | 'filtered', error: string | null) =>
     emitAlertSignal({
@@ -315,14 +318,14 @@ export async function executeRunJob(
       const needed = now() + action.timeoutMs + 5_000;
       if (needed > job.leaseUntil) {
         const leaseUntil = needed + options.leaseMs;
-        const [extended] = await bookkeep([{ type: 'extend', job, leaseUntil }]);
+        const [extended] = await bookkeep([{ type: 'extend', job: ref, leaseUntil }]);
         if (extended) job.leaseUntil = leaseUntil;
       }
       // Paused, throttled or at its max concurrency: the job waits (keeping its due time, so order holds) and the
       // worker's claim filter admits it when the destination can take it. Nothing is recorded: no attempt was made.
       if (host && !destinationGate().acquire(host, job.host)) {
         done();
-        await bookkeep([{ type: 'reschedule', job, dueAt: job.dueAt, host }]);
+        await bookkeep([{ type: 'reschedule', job: ref, dueAt: job.dueAt, host }]);
         return;
       }
       const startedAt = now();
@@ -406,7 +409,7 @@ export async function executeRunJob(
         ops.push(
           { ...step, status: 'retrying', finishedAt: null },
           { type: 'retrying', error: `Action “${action.name}”: ${error}`, ...progress },
-          { type: 'reschedule', job, dueAt: nextRetryAt, host },
+          { type: 'reschedule', job: ref, dueAt: nextRetryAt, host },
         );
         outcome = 'rescheduled';
       } else {
