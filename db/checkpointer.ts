@@ -1,7 +1,7 @@
-import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { logger } from '@/lib/log/logger';
 import { getDbHandle, setAutoCheckpoint, SQLITE_DEFAULT_AUTOCHECKPOINT } from './client';
+import { startDbThread } from './threads';
 
 /**
  * WAL frames past which the checkpointer makes sure the WAL starts over (a RESTART checkpoint: it holds the writers
@@ -32,16 +32,7 @@ export function checkpointerRunning(): boolean {
 export function startCheckpointer(intervalMs = 200, restartFrames = RESTART_WAL_FRAMES): void {
   const file = getDbHandle().path;
   if (checkpointer || file === ':memory:') return;
-  const worker = new Worker(path.join(process.cwd(), 'lib/ingest/writer-boot.mjs'), {
-    workerData: {
-      entry: path.join(process.cwd(), 'db/checkpoint-thread.ts'),
-      file,
-      intervalMs,
-      restartFrames,
-    },
-    execArgv: [],
-  });
-  worker.unref();
+  const worker = startDbThread('db/checkpoint-thread.ts', file, { intervalMs, restartFrames });
   worker.on('message', (m: { error?: string }) => {
     if (m.error) logger.warn({ error: m.error }, 'WAL checkpoint failed; retrying');
   });

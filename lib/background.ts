@@ -2,11 +2,10 @@ import { startAlertEngine } from './alerts/engine';
 import { startWorker, type Worker } from './delivery/worker';
 import { runtime } from './runtime';
 import { startPruneSchedule } from './runs/prune-schedule';
-import path from 'node:path';
-import { Worker as Thread } from 'node:worker_threads';
 import { errorFields, logger } from './log/logger';
 import { startSearchIndexer } from './runs/search-index';
-import { autoCheckpointPages, getWorkerDbHandle } from '@/db/client';
+import { getWorkerDbHandle } from '@/db/client';
+import { startDbThread } from '@/db/threads';
 import { ingestBusy } from './ingest/pressure';
 import { startScheduler, type Scheduler } from './triggers/scheduler';
 
@@ -58,15 +57,7 @@ export async function stopBackground(graceMs = 10_000): Promise<void> {
  * routes import that, and the bundler would follow the thread's boot file.
  */
 export function startSearchIndexerThread(file: string, intervalMs = 250): () => void {
-  const thread = new Thread(path.join(process.cwd(), 'lib/ingest/writer-boot.mjs'), {
-    workerData: {
-      entry: path.join(process.cwd(), 'lib/runs/search-index-thread.ts'),
-      file,
-      autoCheckpoint: autoCheckpointPages(),
-      intervalMs,
-    },
-  });
-  thread.unref();
+  const thread = startDbThread('lib/runs/search-index-thread.ts', file, { intervalMs });
   thread.on('error', (error) => logger.error(errorFields(error), 'Search indexer thread failed'));
   thread.on('message', (m: { stopped?: boolean }) => {
     if (m.stopped) void thread.terminate();

@@ -1,6 +1,6 @@
-import path from 'node:path';
-import { Worker } from 'node:worker_threads';
-import { autoCheckpointPages, getWorkerDbHandle } from '@/db/client';
+import type { Worker } from 'node:worker_threads';
+import { getWorkerDbHandle } from '@/db/client';
+import { startDbThread } from '@/db/threads';
 import { errorFields, logger } from '@/lib/log/logger';
 import { applyOps, type BookkeepingOp } from './bookkeeping';
 import type { CallOutcome } from './bookkeeping-thread';
@@ -28,15 +28,12 @@ export function startBookkeepingThread(
   file: string,
   onExit?: () => void,
 ): BookkeepingWriter & { thread: Worker } {
-  const thread = new Worker(path.join(process.cwd(), 'lib/ingest/writer-boot.mjs'), {
-    workerData: {
-      entry: path.join(process.cwd(), 'lib/delivery/bookkeeping-thread.ts'),
-      file,
-      autoCheckpoint: autoCheckpointPages(),
-    },
-    execArgv: process.env.HOOKLINE_BOOKKEEPING_THREAD_ARGS?.split(' ').filter(Boolean) ?? [],
-  });
-  thread.unref();
+  const thread = startDbThread(
+    'lib/delivery/bookkeeping-thread.ts',
+    file,
+    {},
+    'HOOKLINE_BOOKKEEPING_THREAD_ARGS',
+  );
   const inFlight = new Map<number, Call[]>();
   let nextId = 1;
   let calls: Call[] = [];

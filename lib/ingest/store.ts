@@ -1,6 +1,5 @@
-import path from 'node:path';
-import { Worker } from 'node:worker_threads';
-import { autoCheckpointPages, getDbHandle } from '@/db/client';
+import { getDbHandle } from '@/db/client';
+import { startDbThread } from '@/db/threads';
 import { wakeWorker } from '@/lib/delivery/queue';
 import { errorFields, logger } from '@/lib/log/logger';
 import { GroupCommit } from './group-commit';
@@ -51,15 +50,7 @@ interface Writer {
 let writer: Writer | null = null;
 
 function threadWriter(file: string): Writer {
-  const worker = new Worker(path.join(process.cwd(), 'lib/ingest/writer-boot.mjs'), {
-    workerData: {
-      entry: path.join(process.cwd(), 'lib/ingest/writer-thread.ts'),
-      file,
-      autoCheckpoint: autoCheckpointPages(),
-    },
-    execArgv: process.env.HOOKLINE_INGEST_THREAD_ARGS?.split(' ').filter(Boolean) ?? [],
-  });
-  worker.unref();
+  const worker = startDbThread('lib/ingest/writer-thread.ts', file, {}, 'HOOKLINE_INGEST_THREAD_ARGS');
   const inFlight = new Map<number, (error: Error | null, results?: StoreResult[]) => void>();
   let nextId = 1;
   let stopped: (() => void) | null = null;

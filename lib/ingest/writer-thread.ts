@@ -33,9 +33,10 @@ function backstop(): void {
 // SQLite writes it from the start again, and a size test then checkpointed every 64 commits for good.
 let shmFd: number | null = null;
 const header = Buffer.alloc(20);
+const littleEndian = os.endianness() === 'LE';
 function walFrames(): number {
   fs.readSync((shmFd ??= fs.openSync(`${file}-shm`, 'r')), header, 0, header.length, 0);
-  return os.endianness() === 'LE' ? header.readUInt32LE(16) : header.readUInt32BE(16);
+  return littleEndian ? header.readUInt32LE(16) : header.readUInt32BE(16);
 }
 const port = parentPort!;
 
