@@ -1,5 +1,5 @@
 import type { events } from '@/db/schema';
-import { parsedBody } from '@/lib/events/parsed-body';
+import { asBuffer, parsedBody } from '@/lib/events/parsed-body';
 import {
   evaluateExpression,
   evaluateMany,
@@ -269,7 +269,7 @@ export function runContextFromEvent(
   const body = parsedBody(row);
   return {
     body,
-    rawBody: row.bodyRaw ? Buffer.from(row.bodyRaw) : null,
+    rawBody: row.bodyRaw ? asBuffer(row.bodyRaw) : null,
     contentType: row.contentType,
     event: eventBindingFromRow(row),
     secrets,
@@ -278,7 +278,10 @@ export function runContextFromEvent(
   };
 }
 
-/** A stored body's parsed form (JSON, form fields, text) comes from its raw bytes and is no larger. */
+/**
+ * A stored body's size, as a rough bound of its parsed form (JSON, form fields and text are no larger than their
+ * bytes; a binary body's base64 is 4/3 of them): the inline evaluation's time budget bounds the rest.
+ */
 function storedBodyBytes(row: EventRow, body: unknown): number | undefined {
   if (body === null || body === undefined) return 0;
   return row.bodyRaw?.byteLength;

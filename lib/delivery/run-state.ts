@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { EventRow } from '@/lib/automations/render';
+import { asBuffer } from '@/lib/events/parsed-body';
 
 // What a delivery reads about its run before it starts. The bookkeeping writer reads it in the claim's transaction
 // (lib/delivery/bookkeeping.ts), on its own thread, and hands it over with the job: the event loop runs no SQL for
@@ -105,10 +106,6 @@ function eventRow(r: EventColumns | undefined): EventRow | null {
 
 /** A state that crossed from the bookkeeping thread: the event's body bytes arrive as a Uint8Array. */
 export function receivedRunState(state: RunState): RunState {
-  const raw = state.event?.bodyRaw;
-  if (raw && !Buffer.isBuffer(raw)) {
-    const bytes = raw as Uint8Array;
-    state.event!.bodyRaw = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
+  if (state.event?.bodyRaw) state.event.bodyRaw = asBuffer(state.event.bodyRaw);
   return state;
 }

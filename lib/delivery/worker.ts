@@ -231,7 +231,7 @@ export function startWorker(options: WorkerOptions = {}): Worker {
       const leftover = [...unstarted, ...[...running.values()].map((r) => r.job)];
       await Promise.all(
         leftover.map((job) =>
-          bookkeep([{ type: 'release', job }]).catch(() => {
+          bookkeep([{ type: 'release', job: { id: job.id, claimToken: job.claimToken } }]).catch(() => {
             /* database closing: the lease runs out instead */
           }),
         ),

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { asBuffer } from '@/lib/events/parsed-body';
 import { newId } from '@/lib/ids';
 import { insertRunsForEvent, type RunTarget } from '@/lib/runs/create';
 
@@ -60,12 +61,6 @@ function prepare(sqlite: Database.Database) {
 
 type Statements = ReturnType<typeof prepare>;
 
-function bytes(b: Uint8Array | null): Buffer | null {
-  return b === null || Buffer.isBuffer(b)
-    ? (b as Buffer | null)
-    : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-}
-
 function insertEvent(
   s: Statements,
   id: string,
@@ -119,7 +114,7 @@ function storeOne(sqlite: Database.Database, s: Statements, r: WriteItem, batch:
       return { id, duplicate: true, firstId: first.event_id };
     }
   }
-  insertEvent(s, id, r, 'accepted', { raw: bytes(r.bodyRaw), parsed: r.bodyParsedJson });
+  insertEvent(s, id, r, 'accepted', { raw: r.bodyRaw && asBuffer(r.bodyRaw), parsed: r.bodyParsedJson });
   if (r.dedupeKey) s.upsertDedupe.run(r.hookId, r.dedupeKey, id, r.receivedAt);
   batch.touched.set(r.hookId, r.receivedAt);
   let targets = batch.automations.get(r.hookId);

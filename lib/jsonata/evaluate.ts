@@ -1,6 +1,6 @@
 import { checkExpression } from './compile';
 import { shiftError } from './errors';
-import { canEvaluateInline, evaluateInline } from './inline';
+import { tryEvaluateInline } from './inline';
 import { getJsonataPool } from './pool';
 import { assembleTemplate, parseTemplate, type TemplatePart } from './templates';
 import type { Bindings, EvalResult, EvaluateOptions, EvaluationKind, TemplateMode } from './types';
@@ -67,9 +67,7 @@ export async function evaluateMany(
   const values: EvalResult[] = [];
   const pooled: number[] = [];
   for (let i = 0; i < exprs.length; i++) {
-    const inline = canEvaluateInline(exprs[i], input, opts.inputBytes)
-      ? await evaluateInline(exprs[i], input, bindings)
-      : null;
+    const inline = await tryEvaluateInline(exprs[i], input, bindings, opts.inputBytes);
     if (inline) values[i] = inline;
     else pooled.push(i);
   }

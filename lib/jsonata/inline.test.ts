@@ -146,8 +146,9 @@ describe('plain expressions on the calling thread', () => {
   it('hands the rest of a turn to the pool once its inline evaluations took their share of the event loop', async () => {
     // Each well under its own budget, but fifty back to back would hold up I/O. (Interleaved instead of one at a
     // time, each would start before any had taken time, and all would stay inline.)
-    const input = { a: Array.from({ length: 1_000 }, (_, i) => ({ b: i })) };
+    const input = { a: Array.from({ length: 5_000 }, (_, i) => ({ b: i })) };
     const bytes = JSON.stringify(input).length;
+    expect(bytes).toBeLessThan(INLINE_MAX_INPUT_BYTES);
     const one = () => evaluateExpression('a.b', input, {}, { inputBytes: bytes });
     const fifty = () => Promise.all(Array.from({ length: 50 }, one));
     // Warm: cold, one evaluation alone can run past its own budget.
@@ -156,9 +157,9 @@ describe('plain expressions on the calling thread', () => {
       await nextTurn();
     }
     const { result, jobs } = await poolJobsDuring(fifty);
-    // Half a millisecond each once warm: all fifty would stay inline (25 ms at a stretch) but for the turn's share.
+    // Well over 0.1 ms each once warm (5,000 items): all fifty would stay inline but for the turn's share.
     expect(jobs).toBeGreaterThan(10);
-    expect(result.every((r) => r.ok && (r.value as number[]).length === 1_000)).toBe(true);
+    expect(result.every((r) => r.ok && (r.value as number[]).length === 5_000)).toBe(true);
     // The next turn starts inline again.
     await nextTurn();
     const small = () => evaluateExpression('customer', body, {}, { inputBytes: SMALL });

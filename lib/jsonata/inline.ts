@@ -129,13 +129,6 @@ function compilePlain(expr: string): jsonata.Expression | null {
   return compiled;
 }
 
-/** Whether `evaluateInline` takes this expression text for an input of this size. */
-export function canEvaluateInline(expr: string, input: unknown, inputBytes: number | undefined): boolean {
-  // An array input makes every object constructor group over its items: not bounded the same way.
-  if (inputBytes === undefined || inputBytes > INLINE_MAX_INPUT_BYTES || Array.isArray(input)) return false;
-  return compilePlain(expr) !== null;
-}
-
 // One inline evaluation at a time. jsonata's time box counts from the start of an evaluation, and evaluations
 // started together (a claim starts dozens of deliveries at once) would otherwise interleave their steps, each
 // counting the others' time as its own.
@@ -145,12 +138,23 @@ let spentThisTurn = 0;
 let turnEnding = false;
 
 /**
- * Evaluates a plain expression here, with the same result or error an eval thread would give; null when it ran
- * past its budget, or the turn's inline evaluations past theirs (the caller evaluates it in the pool then). Only
- * for texts `canEvaluateInline` took.
+ * Evaluates a plain expression here, with the same result or error an eval thread would give; null (the caller
+ * evaluates it in the pool then) when it is not plain, its input is too large or an array, or it ran past its
+ * budget, or the turn's inline evaluations past theirs.
  */
-export function evaluateInline(expr: string, input: unknown, bindings: Bindings): Promise<EvalResult | null> {
-  const result = queue.then(() => evaluateNow(compilePlain(expr)!, input, bindings));
+export function tryEvaluateInline(
+  expr: string,
+  input: unknown,
+  bindings: Bindings,
+  inputBytes: number | undefined,
+): Promise<EvalResult | null> {
+  // An array input makes every object constructor group over its items: not bounded the same way.
+  if (inputBytes === undefined || inputBytes > INLINE_MAX_INPUT_BYTES || Array.isArray(input)) {
+    return Promise.resolve(null);
+  }
+  const expression = compilePlain(expr);
+  if (!expression) return Promise.resolve(null);
+  const result = queue.then(() => evaluateNow(expression, input, bindings));
   queue = result.catch(() => null);
   return result;
 }

@@ -21,8 +21,10 @@ export interface EvaluateOptions {
   /** jsonata's own time box inside the worker; the worker is killed at timeoutMs + 500 ms. */
   timeoutMs?: number;
   /**
-   * The input's size as JSON text, when the caller knows it: a small input lets plain expressions be evaluated on
-   * the calling thread (lib/jsonata/inline.ts). Unknown: every expression goes to the pool.
+   * The input's stored size in bytes (a stored event's raw body), when the caller knows it: a small input lets plain
+   * expressions be evaluated on the calling thread (lib/jsonata/inline.ts). It only roughly bounds the parsed form
+   * (a binary body is base64, 4/3 larger); the inline time budget bounds the rest. Unknown: every expression goes
+   * to the pool.
    */
   inputBytes?: number;
 }
