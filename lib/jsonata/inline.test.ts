@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { evaluateExpression, evaluateMany } from './evaluate';
 import { INLINE_MAX_INPUT_BYTES, isPlainExpression } from './inline';
 import { getJsonataPoolStats, shutdownJsonataPool } from './pool';
+import type { EvalResult } from './types';
 
 afterAll(() => shutdownJsonataPool());
 
@@ -18,6 +19,9 @@ const body = {
     note: null,
   },
   flags: [true, false],
+  currency: 'eur',
+  name: '  Ada \n Lovelace ',
+  createdAt: '2024-05-01T12:00:00.000Z',
 };
 const bindings = {
   event: { id: 'evt_1', method: 'POST', headers: { 'x-kind': 'order' }, query: { ref: 'main' } },
@@ -56,8 +60,103 @@ const PLAIN = [
   'amount < "x"',
 ];
 
+// Calls of the built-ins a plain expression may call, errors among them.
+const CALLS = [
+  '{"amount": amount, "currency": $uppercase(currency), "customer": customer}', // bench/delivery.ts's mapping
+  '$string(amount)',
+  '$string(order)',
+  '$string()', // the context: the input
+  '$number("12.5") + $number("0x1F") + $number(true)',
+  '$number("abc")',
+  '$boolean(order.lines) and $not(order.note) and $exists(order.id) and $exists(order.missing)',
+  '$uppercase(amount)', // not a string
+  '$uppercase()', // the context (the input) is not a string either
+  '$lowercase("ÀB") & $uppercase("ΐß")',
+  '$trim(name)',
+  '$length(name) + $length(customer)',
+  '$substring(customer, 1, 2) & $substring(customer, -1)',
+  '$substringBefore(customer, "_") & $substringAfter(customer, "_")',
+  '$substringBefore("_")',
+  '$contains(customer, "_1") = true and $contains(customer, "x") = false',
+  '[$abs(-amount), $floor(2.7), $ceil(2.1), $round(2.345, 2), $round(2.5), $sqrt(amount), $power(2, 10)]',
+  '$sqrt(-1)',
+  '$power(10, 400)',
+  '[$count(order.lines), $sum(order.lines.qty), $max(order.lines.qty)]',
+  '[$min(order.lines.qty), $average(order.lines.qty)]',
+  '$sum(order.lines.sku)',
+  '$count(order.missing) + $sum(order.missing)',
+  '{"keys": $keys(order), "lineKeys": $keys(order.lines)}',
+  '{"id": $lookup(order, "id"), "skus": $lookup(order.lines, "sku")}',
+  '$join(order.lines.sku, ", ") & "/" & $join(order.lines.sku)',
+  '$join(order.lines.qty, ",")',
+  '$append(order.lines.sku, customer)',
+  '[$type(order), $type(flags), $type(amount), $type(order.note), $type(customer)]',
+  '$base64decode($base64encode(customer))',
+  '$encodeUrlComponent("a b&c/€") & " " & $encodeUrl("https://x.example/a b?q=€")',
+  '$decodeUrlComponent("a%20b%26c") & $decodeUrl("https://x.example/a%20b")',
+  '$decodeUrlComponent("%E0%A4%A")',
+  '$fromMillis(1700000000000)',
+  '$toMillis(createdAt)',
+  '$toMillis("2024-05-01T12:00:00")', // local time: the process's time zone, the same in every thread
+  '$toMillis("yesterday")',
+  '$toMillis($now()) = $millis()',
+  '$lowercase($event.headers."x-kind") & $encodeUrlComponent($secrets.API_KEY)',
+  '$uppercase($substringAfter(customer, "_") & $trim(name))',
+  '$string([$join(order.lines.sku, "|"), $count(order.lines), $substringAfter(customer, "_")])',
+];
+
 const NOT_PLAIN = [
-  '$string(amount)', // a function call
+  '$steps(1)', // not a built-in
+  '$foo(amount)',
+  '$uppercase', // a function as a value
+  '$millis',
+  '$uppercase(function($s) { $s })', // a lambda argument
+  '$substring(?, 1)', // a partial application
+  '$contains(customer, /cus/)', // a regex
+  '$contains(customer, customer)', // a pattern that is no literal
+  '$contains("cus")', // the context as the string, the only argument as the pattern
+  '$join(order.lines.sku, customer)',
+  '$join(order.lines.sku, " and also ")', // a long separator, repeated per item
+  '$string(order, true)', // prettified
+  '$now("[Y0001]")', // pictures
+  '$fromMillis(0, "[Y,1000000]")',
+  '$toMillis(createdAt, "[Y0001]-[M01]-[D01]")',
+  '$uppercase(customer, "x")', // more arguments than the signature
+  '$string([$string([order])])', // output growing on output
+  '$encodeUrlComponent($encodeUrlComponent(customer))',
+  '$uppercase($lowercase(customer))',
+  '$string({"a": [$base64encode(customer)]})',
+  '$uppercase(customer)[0]',
+  '$uppercase(customer)#$i',
+  'customer ~> $uppercase()',
+  'order.lines.$string(sku)', // a call after the first step runs once per item
+  '$pad(customer, 10)',
+  '$replace(customer, "c", "d")',
+  '$split(customer, "_")',
+  '$match(customer, /c/)',
+  '$eval("1")',
+  '$map(flags, $not)',
+  '$filter(flags, $boolean)',
+  '$reduce(order.lines.qty, $sum)',
+  '$sort(order.lines.qty)',
+  '$each(order, $string)',
+  '$sift(order, $exists)',
+  '$single(flags)',
+  '$zip(flags, flags)',
+  '$spread(order)',
+  '$merge([order, order])',
+  '$distinct(flags)',
+  '$reverse(flags)',
+  '$shuffle(flags)',
+  '$random()',
+  '$clone(order)',
+  '$formatNumber(amount, "#,##0.00")',
+  '$formatBase(amount, 2)',
+  '$formatInteger(amount, "w")',
+  '$parseInteger("12", "#0")',
+  '$error("x")',
+  '$assert(false, "x")',
+  `$string([${Array.from({ length: 40 }, () => 'amount').join(', ')}])`, // too many nodes with the call
   'order.lines[0]', // a predicate
   'order.lines[qty > 2].sku',
   '$steps.body', // earlier responses: not bounded by the input
@@ -80,6 +179,10 @@ const NOT_PLAIN = [
 
 describe('plain expressions on the calling thread', () => {
   it.each(PLAIN)('%s is plain', (expr) => {
+    expect(isPlainExpression(jsonata(expr).ast())).toBe(true);
+  });
+
+  it.each(CALLS)('%s is plain', (expr) => {
     expect(isPlainExpression(jsonata(expr).ast())).toBe(true);
   });
 
@@ -107,13 +210,80 @@ describe('plain expressions on the calling thread', () => {
     expect(Object.keys(skus.value as object)).toEqual(['0', '1']);
   });
 
+  it('evaluates calls of built-ins without a round trip to the pool, with the results and errors of the pool', async () => {
+    const items = CALLS.map((expr) => ({ expr, kind: 'expression' as const }));
+    const pooled = await poolJobsDuring(() => evaluateMany(items, body, bindings));
+    expect(pooled.jobs).toBe(1);
+    // One a turn, each warmed first: the first call of a built-in also pays for compiling it.
+    const inline: EvalResult[] = [];
+    for (const item of items) {
+      await evaluateMany([item], body, bindings, { inputBytes: SMALL });
+      await nextTurn();
+      const { result, jobs } = await poolJobsDuring(() =>
+        evaluateMany([item], body, bindings, { inputBytes: SMALL }),
+      );
+      expect({ expr: item.expr, jobs }).toEqual({ expr: item.expr, jobs: 0 });
+      inline.push(result[0]);
+    }
+    expect(inline).toEqual(pooled.result);
+    const resultOf = (expr: string) => inline[CALLS.indexOf(expr)];
+    expect(resultOf(CALLS[0])).toEqual({
+      ok: true,
+      value: { amount: 150, currency: 'EUR', customer: 'cus_1' },
+    });
+    expect(resultOf('$toMillis($now()) = $millis()')).toEqual({ ok: true, value: true });
+    const errors: [string, string][] = [
+      ['$number("abc")', 'D3030'],
+      ['$uppercase(amount)', 'T0410'],
+      ['$uppercase()', 'T0411'],
+      ['$sqrt(-1)', 'D3060'],
+      ['$power(10, 400)', 'D3061'],
+      ['$sum(order.lines.sku)', 'T0412'],
+      ['$join(order.lines.qty, ",")', 'T0412'],
+      ['$decodeUrlComponent("%E0%A4%A")', 'D3140'],
+      ['$toMillis("yesterday")', 'D3110'],
+    ];
+    for (const [expr, code] of errors) {
+      expect({ expr, result: resultOf(expr) }).toMatchObject({
+        expr,
+        result: { ok: false, error: { code } },
+      });
+    }
+  });
+
+  it('hands a call that overflows the stack of this thread, smaller than an eval thread, to the pool', async () => {
+    const cases = [
+      // Math.max.apply: 300,000 arguments on the stack.
+      {
+        expr: `$max([${Array.from({ length: 10 }, () => 'n').join(', ')}])`,
+        input: { n: Array(30_000).fill(1) },
+      },
+      // JSON.stringify with jsonata's replacer, 3,000 arrays deep.
+      {
+        expr: '$string(a)',
+        input: { a: JSON.parse(`${'['.repeat(3_000)}1${']'.repeat(3_000)}`) as unknown },
+      },
+    ];
+    for (const { expr, input } of cases) {
+      const bytes = JSON.stringify(input).length;
+      expect(bytes).toBeLessThan(INLINE_MAX_INPUT_BYTES);
+      expect(isPlainExpression(jsonata(expr).ast())).toBe(true);
+      await expect(jsonata(expr).evaluate(input)).rejects.toBeInstanceOf(RangeError);
+      const pooled = await evaluateExpression(expr, input);
+      expect(pooled.ok).toBe(true);
+      await nextTurn();
+      const inline = await poolJobsDuring(() => evaluateExpression(expr, input, {}, { inputBytes: bytes }));
+      expect(inline).toEqual({ result: pooled, jobs: 1 });
+    }
+  });
+
   it('sends only the other expressions of a batch to the pool', async () => {
     const { result, jobs } = await poolJobsDuring(() =>
       evaluateMany(
         [
           { expr: 'amount > 100', kind: 'expression' },
-          { expr: '$sum(order.lines.qty)', kind: 'expression' },
-          { expr: 'https://x.example/{{ customer }}/{{ $lowercase("A") }}', kind: 'template-url' },
+          { expr: '$reverse(order.lines.qty)', kind: 'expression' },
+          { expr: 'https://x.example/{{ customer }}/{{ $replace("A", "A", "a") }}', kind: 'template-url' },
         ],
         body,
         bindings,
@@ -123,7 +293,7 @@ describe('plain expressions on the calling thread', () => {
     expect(jobs).toBe(1);
     expect(result).toEqual([
       { ok: true, value: true },
-      { ok: true, value: 5 },
+      { ok: true, value: [3, 2] },
       { ok: true, value: 'https://x.example/cus_1/a' },
     ]);
   });

@@ -6,10 +6,11 @@ import type { Bindings, EvalResult } from './types';
 // Plain expressions on the calling thread. A hop to an eval thread (lib/jsonata/pool.ts) costs the event loop more
 // than evaluating `amount > 100` or `{"id": order.id}` itself, and most filters and mappings are no more than that.
 // The eval threads exist because an expression can loop, recurse, backtrack a regex or build a huge value; a plain
-// expression can do none of these. It is made only of literals, field paths, operators, conditions and object and
-// array constructors: no function call (so no $eval, regex or $split), no lambda, no predicate, wildcard or range,
-// no variable but the input and $event/$secrets. Its work grows with its size times its input's, both bounded here;
-// and should it still run past a few milliseconds, it is abandoned and evaluated again in the pool.
+// expression can do none of these. It is made only of literals, field paths, operators, conditions, object and
+// array constructors and calls of a few built-in functions (FUNCTIONS below): no lambda, no regex, no $eval or
+// $split, no predicate, wildcard or range, no variable but the input and $event/$secrets. Its work grows with its
+// size times its input's, both bounded here; and should it still run past a few milliseconds, it is abandoned and
+// evaluated again in the pool.
 
 /** Largest input (as JSON text) evaluated inline; larger ones go to the pool whatever the expression. */
 export const INLINE_MAX_INPUT_BYTES = 64 * 1024;
@@ -36,6 +37,8 @@ const NODE_KEYS: Record<string, Set<string>> = {
   unary: new Set(['type', 'value', 'position', 'expression', 'expressions', 'lhs']),
   condition: new Set(['type', 'position', 'condition', 'then', 'else']),
   block: new Set(['type', 'position', 'expressions']),
+  // A call (its `name` is always undefined); a partial application (`$f(?, 1)`) is a node of type 'partial'.
+  function: new Set(['type', 'name', 'value', 'position', 'arguments', 'procedure']),
 };
 // Not `..` (a range can be any length) nor `in` (compares every pair).
 const BINARY_OPERATORS = new Set([
@@ -61,9 +64,71 @@ const VARIABLES = new Set(['', '$', 'event', 'secrets']);
 
 type Node = Record<string, unknown> & { type?: unknown; value?: unknown };
 
+interface Builtin {
+  /** The most arguments a call may pass; with fewer, jsonata takes the first from the context or reports it. */
+  maxArgs: number;
+  /** Its output can be a few times the size of its arguments: it may not call another such function in them. */
+  grows?: true;
+  /** A further condition on the arguments (already plain). */
+  accepts?: (args: Node[]) => boolean;
+}
+
+// The built-in functions a plain expression may call. Each works in time linear in its arguments' size, takes
+// no function, regex or picture string, and returns at most a few times their size. Nested, such factors would
+// multiply (`$string([$string([...])])` doubles every backslash each time), hence `grows`: one per path from the
+// root. A name means the built-in here as in the pool: a plain expression binds nothing (no `:=`, no lambda),
+// evaluateTimed binds only event, secrets and steps, and the eval threads replace only $eval and $split.
+// Left out: $pad and $formatNumber, $formatBase, $formatInteger, $parseInteger (widths and pictures: output out
+// of proportion to the input); $match, $replace, $split (regexes, result sizes); $map, $filter, $reduce, $sort,
+// $each, $sift, $single (functions as arguments); $distinct (compares every pair); $random, $shuffle (no result
+// to compare with the pool's); $eval (refused), $error, $assert (fail by design); $spread, $merge, $zip,
+// $reverse, $clone (linear, but rare in filters and mappings: left to the pool until one is wanted here).
+const FUNCTIONS = new Map<string, Builtin>([
+  // A number in, a number out, in constant time. $number tests patterns that cannot backtrack far;
+  // $round shifts the exponent of a short numeric string; $power's infinite results are errors.
+  ...each(['number', 'abs', 'floor', 'ceil', 'sqrt'], { maxArgs: 1 }),
+  ...each(['round', 'power'], { maxArgs: 2 }),
+  // One pass over an array of numbers. ($max and $min spread it onto the stack: see evaluateTimed.)
+  ...each(['count', 'sum', 'average', 'max', 'min'], { maxArgs: 1 }),
+  // One pass over a string, the result no longer; a substring search is linear in V8.
+  ...each(['length', 'trim', 'base64decode', 'decodeUrl', 'decodeUrlComponent'], { maxArgs: 1 }),
+  ...each(['substringBefore', 'substringAfter'], { maxArgs: 2 }),
+  ['substring', { maxArgs: 3 }],
+  // A string pattern only: a regex literal is no plain node, and a pattern computed from the input is left to
+  // the pool as well. Both arguments given, or the first would come from the context.
+  ['contains', { maxArgs: 2, accepts: (args) => args.length === 2 && args[1].type === 'string' }],
+  // The separator is repeated once per item: a short literal, or none.
+  ['join', { maxArgs: 2, accepts: (args) => args.length < 2 || isShortString(args[1]) }],
+  // One pass over a string or value, the result a few times longer: up to three characters for one in a case
+  // mapping ('ΐ' → 'Ϊ́'), 4/3 in base64, nine in a URL ('€' → '%E2%82%AC'), six in JSON (a control character
+  // escaped). $string takes no prettify argument: its indentation is repeated on every line, as deep as the nesting.
+  ...each(['uppercase', 'lowercase', 'base64encode', 'encodeUrl', 'encodeUrlComponent', 'string'], {
+    maxArgs: 1,
+    grows: true,
+  }),
+  // Any value: constant time, or one pass over it ($boolean, $not, $keys, $lookup recurse into nested arrays:
+  // see evaluateTimed). $append concatenates, sharing the items.
+  ...each(['exists', 'type', 'boolean', 'not', 'keys'], { maxArgs: 1 }),
+  ...each(['lookup', 'append'], { maxArgs: 2 }),
+  // ISO 8601 only: a picture's width modifiers pad a component to any width, and parsing one builds a regex.
+  // $toMillis then tries one anchored pattern and Date.parse.
+  ...each(['now', 'millis'], { maxArgs: 0 }),
+  ...each(['fromMillis', 'toMillis'], { maxArgs: 1 }),
+]);
+const MAX_SEPARATOR = 8;
+
+function each(names: string[], builtin: Builtin): [string, Builtin][] {
+  return names.map((name) => [name, builtin]);
+}
+
+function isShortString(node: Node): boolean {
+  return node.type === 'string' && typeof node.value === 'string' && node.value.length <= MAX_SEPARATOR;
+}
+
 /** Whether `ast` is a plain expression (see above). */
 export function isPlainExpression(ast: unknown): boolean {
   let nodes = 0;
+  let inGrowing = false; // within the arguments of a call whose output can outgrow them
   const plain = (node: unknown, step: 'first' | 'later' | null): boolean => {
     if (++nodes > MAX_NODES || typeof node !== 'object' || node === null || Array.isArray(node)) return false;
     const n = node as Node;
@@ -105,11 +170,38 @@ export function isPlainExpression(ast: unknown): boolean {
         );
       case 'block':
         return Array.isArray(n.expressions) && n.expressions.every((e) => plain(e, null));
+      case 'function': {
+        const procedure = n.procedure as Node;
+        const builtin =
+          n.value === '(' && n.name === undefined && isCallable(procedure)
+            ? FUNCTIONS.get(procedure.value)
+            : undefined;
+        const args = n.arguments;
+        if (!builtin || ++nodes > MAX_NODES || !Array.isArray(args) || args.length > builtin.maxArgs)
+          return false;
+        if (builtin.grows && inGrowing) return false;
+        inGrowing ||= builtin.grows === true;
+        const argsPlain =
+          args.every((a) => plain(a, null)) && (!builtin.accepts || builtin.accepts(args as Node[]));
+        if (builtin.grows) inGrowing = false;
+        return argsPlain;
+      }
       default:
         return false;
     }
   };
   return plain(ast, null);
+}
+
+/** A variable node naming a function: `$name` with nothing else attached. */
+function isCallable(node: unknown): node is Node & { value: string } {
+  if (typeof node !== 'object' || node === null) return false;
+  const n = node as Node;
+  return (
+    n.type === 'variable' &&
+    typeof n.value === 'string' &&
+    Object.keys(n).every((k) => NODE_KEYS.variable.has(k))
+  );
 }
 
 // Compiled plain expressions by text; null = not plain (or not valid: the pool reports why).
@@ -194,7 +286,10 @@ async function evaluateTimed(
     });
     return { ok: true, value: toPlain(value) };
   } catch (err) {
-    if ((err as { code?: unknown } | null)?.code === 'D1012') return null;
+    // Past the budget; or a RangeError, as when this thread's stack, smaller than an eval thread's (pool.ts
+    // WORKER_LIMITS), overflows where theirs would not: in $string, $boolean, $keys or $lookup of a deeply nested
+    // input, $max or $min of a long array, or toPlain. The pool has the say then.
+    if ((err as { code?: unknown } | null)?.code === 'D1012' || err instanceof RangeError) return null;
     return { ok: false, error: toError(err) };
   }
 }
