@@ -1,12 +1,17 @@
 import { startAlertEngine } from './alerts/engine';
+import { emitAlertSignal } from './alerts/signals';
+import { onWorkerWake } from './delivery/queue';
 import { startWorker, type Worker } from './delivery/worker';
+import type { FromDeliveryThread, ToDeliveryThread } from './delivery/worker-thread';
+import { onDestinationControlsChanged } from './destinations/gate';
+import { recordAttempt } from './metrics/registry';
 import { runtime } from './runtime';
 import { startPruneSchedule } from './runs/prune-schedule';
 import { errorFields, logger } from './log/logger';
 import { startSearchIndexer } from './runs/search-index';
 import { getWorkerDbHandle } from '@/db/client';
 import { startDbThread } from '@/db/threads';
-import { ingestBusy } from './ingest/pressure';
+import { deliveryAllowance, ingestBusy } from './ingest/pressure';
 import { startScheduler, type Scheduler } from './triggers/scheduler';
 
 // The worker (deliveries, retries) and the scheduler (schedule, poll and silence triggers) run inside the web
@@ -20,7 +25,7 @@ export function startBackground(): void {
   const g = globalThis as G;
   if (g[KEY]) return;
   g[KEY] = {
-    worker: startWorker(),
+    worker: startDeliveries(),
     scheduler: startScheduler(),
     stopPrune: startPruneSchedule(),
     stopIndexer: startIndexer(),
@@ -28,6 +33,14 @@ export function startBackground(): void {
   startAlertEngine(); // alerts (issue 8): signals from the worker and scheduler, periodic rate checks
   runtime().worker = 'running';
   runtime().scheduler = 'running';
+}
+
+/** The worker on a thread of its own for a database file (an in-memory one cannot be shared with a thread). */
+function startDeliveries(): Worker {
+  const { path: file } = getWorkerDbHandle();
+  return file === ':memory:' || process.env.HOOKLINE_DELIVERY_THREAD === 'off'
+    ? startWorker()
+    : startDeliveryThread(file);
 }
 
 /** On its own thread for a database file (an in-memory one cannot be shared with a thread). */
@@ -70,5 +83,76 @@ export function startSearchIndexerThread(file: string, intervalMs = 250): () => 
   return () => {
     clearInterval(watch);
     thread.postMessage('stop');
+  };
+}
+
+/**
+ * The delivery worker on a thread of its own (lib/delivery/worker-thread.ts), so deliveries never hold up the event
+ * loop that acknowledges webhooks. The thread is woken when jobs are committed here, told when destination controls
+ * change and, every 25 ms, how many deliveries ingest allows; its alert signals and attempt metrics are replayed
+ * here. Should it die, a new one starts (its claims come back when their leases expire).
+ */
+export function startDeliveryThread(file: string): Worker {
+  let thread: ReturnType<typeof startDbThread>;
+  let stats = { inFlight: 0, claimed: 0 };
+  let stopping = false;
+  let stopped: (() => void) | null = null;
+  let allowance = Infinity;
+  const send = (message: ToDeliveryThread) => thread.postMessage(message);
+
+  const start = () => {
+    thread = startDbThread('lib/delivery/worker-thread.ts', file, {}, 'HOOKLINE_DELIVERY_THREAD_ARGS');
+    if (allowance !== Infinity) send({ allowance });
+    thread.on('message', (m: FromDeliveryThread) => {
+      if ('stopped' in m) return stopped?.();
+      for (const signal of m.signals) emitAlertSignal(signal);
+      for (const [outcome, status, seconds] of m.attempts) recordAttempt(outcome, status, seconds);
+      stats = m.stats;
+    });
+    thread.on('error', (error) => logger.error(errorFields(error), 'Delivery thread failed'));
+    thread.on('exit', (code) => {
+      if (stopping) return stopped?.();
+      logger.error({ code }, 'Delivery thread exited; starting a new one');
+      setTimeout(start, 1000).unref();
+    });
+  };
+  start();
+
+  // Many commits in one turn make one wake-up.
+  let waking = false;
+  const unsubscribeWake = onWorkerWake(() => {
+    if (waking) return;
+    waking = true;
+    setImmediate(() => {
+      waking = false;
+      send('wake');
+    });
+  });
+  const unsubscribeControls = onDestinationControlsChanged(() => send('invalidate'));
+  const watch = setInterval(() => {
+    const now = deliveryAllowance();
+    if (now !== allowance) send({ allowance: (allowance = now) });
+  }, 25);
+  watch.unref();
+
+  return {
+    stats: () => stats,
+    stop(graceMs = 10_000) {
+      stopping = true;
+      clearInterval(watch);
+      unsubscribeWake();
+      unsubscribeControls();
+      return new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(limit);
+          resolve();
+          void thread.terminate();
+        };
+        stopped = done;
+        // A thread that does not answer (stuck in a long evaluation) is ended: its jobs' leases expire.
+        const limit = setTimeout(done, graceMs + 5000);
+        send({ stop: graceMs });
+      });
+    },
   };
 }

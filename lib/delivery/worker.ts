@@ -17,6 +17,11 @@ export interface WorkerOptions {
   /** Longest sleep between checks for due work (other processes may add jobs without waking us). */
   pollMs?: number;
   policy?: OutboundPolicy;
+  /**
+   * Delivery starts per second allowed now (Infinity: no limit); by default what this process's ingest allows
+   * (lib/ingest/pressure.ts). The delivery thread is told its main thread's figure.
+   */
+  allowance?: (now: number) => number;
   /** Extra job kinds (e.g. triggers) handled by this worker. */
   handlers?: Record<string, (job: Job) => Promise<void>>;
 }
@@ -47,6 +52,7 @@ export function startWorker(options: WorkerOptions = {}): Worker {
   const perHost = options.perHostConcurrency ?? envNumber('HOOKLINE_WORKER_PER_HOST', 8);
   const leaseMs = options.leaseMs ?? envNumber('HOOKLINE_LEASE_MS', 30_000);
   const pollMs = options.pollMs ?? envNumber('HOOKLINE_WORKER_POLL_MS', 250);
+  const allowanceNow = options.allowance ?? deliveryAllowance;
   const { sqlite } = getWorkerDbHandle();
 
   const running = new Map<string, { job: Job; promise: Promise<void> }>();
@@ -120,7 +126,7 @@ export function startWorker(options: WorkerOptions = {}): Worker {
     try {
       // While webhooks pour in faster than they are acknowledged, deliveries start at the rate ingest allows
       // (down to a trickle); the backlog drains as soon as the burst ends.
-      const allowance = deliveryAllowance(lastTick);
+      const allowance = allowanceNow(lastTick);
       const throttled = allowance !== Infinity;
       // Jobs past their slot are waiting for a commit; the cap bounds them should the bookkeeping writer fall behind.
       let free = Math.min(concurrency - active, concurrency * MAX_RUNNING_PER_SLOT - running.size);

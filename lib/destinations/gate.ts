@@ -22,12 +22,21 @@ export type Verdict = { ok: true } | { ok: false; wakeAt: number | null };
 
 const REFRESH_MS = 1000;
 const VERSION = Symbol.for('hookline.destinations.version');
-type GV = typeof globalThis & { [VERSION]?: number };
+const LISTENERS = Symbol.for('hookline.destinations.listeners');
+type GV = typeof globalThis & { [VERSION]?: number; [LISTENERS]?: Set<() => void> };
 
-/** Call after changing a destination's controls so this process's gate re-reads them at once. */
+/** Call after changing a destination's controls so this process's gates re-read them at once. */
 export function invalidateDestinationControls(): void {
   const g = globalThis as GV;
   g[VERSION] = (g[VERSION] ?? 0) + 1;
+  for (const listener of g[LISTENERS] ?? []) listener();
+}
+
+/** `listener` is called on every invalidation here: the delivery thread's gate is told (lib/background.ts). */
+export function onDestinationControlsChanged(listener: () => void): () => void {
+  const g = globalThis as GV;
+  (g[LISTENERS] ??= new Set()).add(listener);
+  return () => g[LISTENERS]!.delete(listener);
 }
 
 function controlsVersion(): number {

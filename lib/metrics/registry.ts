@@ -162,12 +162,26 @@ export function statusClass(status: number | null | undefined): StatusClass {
   return `${Math.floor(status / 100)}xx` as StatusClass;
 }
 
+export type AttemptRecord = [outcome: AttemptOutcome, status: number | null | undefined, seconds: number];
+
+// Set on the delivery thread (lib/delivery/worker-thread.ts): its attempts are counted in the registry of the
+// process's main thread, which /metrics reads.
+const FORWARD = Symbol.for('hookline.metrics.forward');
+type GlobalWithForward = typeof globalThis & { [FORWARD]?: (record: AttemptRecord) => void };
+
+/** Sends this thread's attempts to `to` instead of recording them here. */
+export function forwardAttempts(to: ((record: AttemptRecord) => void) | null): void {
+  (globalThis as GlobalWithForward)[FORWARD] = to ?? undefined;
+}
+
 /** Called by the worker after each outgoing attempt. */
 export function recordAttempt(
   outcome: AttemptOutcome,
   status: number | null | undefined,
   seconds: number,
 ): void {
+  const forward = (globalThis as GlobalWithForward)[FORWARD];
+  if (forward) return forward([outcome, status, seconds]);
   const m = metrics();
   m.deliveryAttempts.inc({ outcome, status_class: statusClass(status) });
   m.deliveryDuration.observe({ outcome }, seconds);

@@ -1,0 +1,65 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { closeDb, setAutoCheckpoint } from '@/db/client';
+import { setAlertListener, type AlertSignal } from '@/lib/alerts/signals';
+import { invalidateDestinationControls } from '@/lib/destinations/gate';
+import { forwardAttempts, type AttemptRecord } from '@/lib/metrics/registry';
+import { wakeWorker } from './queue';
+import { startWorker } from './worker';
+
+// The delivery worker's thread (lib/background.ts): claims, renders, sends and records deliveries on a core of its
+// own, so the event loop that acknowledges webhooks never waits behind them. What the worker reports (alert
+// signals, attempt metrics) goes to the main thread, where the alert engine and /metrics live, once per turn; what
+// the main thread knows (new jobs, changed destination controls, ingest's allowance) comes here as messages.
+export type ToDeliveryThread =
+  | 'wake'
+  | 'invalidate'
+  | { allowance: number }
+  | { stop: number };
+
+export type FromDeliveryThread =
+  | { signals: AlertSignal[]; attempts: AttemptRecord[]; stats: { inFlight: number; claimed: number } }
+  | { stopped: true };
+
+const { autoCheckpoint } = workerData as { autoCheckpoint: number };
+setAutoCheckpoint(autoCheckpoint); // as the process's other connections: see db/checkpointer.ts
+const port = parentPort!;
+
+let signals: AlertSignal[] = [];
+let attempts: AttemptRecord[] = [];
+let flushing = false;
+function report(): void {
+  if (flushing) return;
+  flushing = true;
+  setImmediate(flush);
+}
+function flush(): void {
+  flushing = false;
+  if (signals.length === 0 && attempts.length === 0) return;
+  port.postMessage({ signals, attempts, stats: worker.stats() } satisfies FromDeliveryThread);
+  signals = [];
+  attempts = [];
+}
+setAlertListener((signal) => {
+  signals.push(signal);
+  report();
+});
+forwardAttempts((record) => {
+  attempts.push(record);
+  report();
+});
+
+let allowance = Infinity;
+const worker = startWorker({ allowance: () => allowance });
+
+port.on('message', (message: ToDeliveryThread) => {
+  if (message === 'wake') wakeWorker();
+  else if (message === 'invalidate') invalidateDestinationControls();
+  else if ('allowance' in message) allowance = message.allowance;
+  else if ('stop' in message) {
+    void worker.stop(message.stop).finally(() => {
+      flush();
+      closeDb();
+      port.postMessage({ stopped: true } satisfies FromDeliveryThread);
+    });
+  }
+});
