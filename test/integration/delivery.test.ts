@@ -10,7 +10,9 @@ let api: ApiClient;
 let sink: Sink;
 
 beforeAll(async () => {
-  server = await startServer();
+  // The worker (on its own thread) never polls for work in these tests: every delivery, retry and resumed
+  // destination must reach it as a wake-up or change notice from the thread that committed it.
+  server = await startServer({ env: { HOOKLINE_WORKER_POLL_MS: '600000' } });
   api = await createApiUser(server, 'delivery@example.com');
   sink = await startSink();
 });

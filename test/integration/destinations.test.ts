@@ -11,7 +11,9 @@ let server: TestServer;
 let api: ApiClient;
 
 beforeAll(async () => {
-  server = await startServer();
+  // The worker (on its own thread) never polls for work in these tests: every delivery, retry and resumed
+  // destination must reach it as a wake-up or change notice from the thread that committed it.
+  server = await startServer({ env: { HOOKLINE_WORKER_POLL_MS: '600000' } });
   api = await createApiUser(server, 'destinations@example.com');
 });
 afterAll(async () => {
