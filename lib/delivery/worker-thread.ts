@@ -10,11 +10,7 @@ import { startWorker } from './worker';
 // own, so the event loop that acknowledges webhooks never waits behind them. What the worker reports (alert
 // signals, attempt metrics) goes to the main thread, where the alert engine and /metrics live, once per turn; what
 // the main thread knows (new jobs, changed destination controls, ingest's allowance) comes here as messages.
-export type ToDeliveryThread =
-  | 'wake'
-  | 'invalidate'
-  | { allowance: number }
-  | { stop: number };
+export type ToDeliveryThread = 'wake' | 'invalidate' | { allowance: number } | { stop: number };
 
 export type FromDeliveryThread =
   | { signals: AlertSignal[]; attempts: AttemptRecord[]; stats: { inFlight: number; claimed: number } }
