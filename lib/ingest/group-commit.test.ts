@@ -40,11 +40,23 @@ function write(group: GroupCommit, items: WriteItem[]) {
   );
 }
 
+/** Turns of the event loop until `check` holds (the group commits on setImmediate); fails after 1,000. */
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000; i++) {
+    if (check()) return;
+    await new Promise((r) => setImmediate(r));
+  }
+  throw new Error('condition not reached');
+}
+
 describe('GroupCommit', () => {
   it('stores batches written in the same turn in one commit, answered only after the WAL flush', async () => {
     const sqlite = openIngestConnection(getDbHandle().path);
     const events: string[] = [];
-    const group = new GroupCommit(sqlite, () => events.push('flush'));
+    const group = new GroupCommit(sqlite, (done) => {
+      events.push('flush');
+      setImmediate(() => done(null));
+    });
     const answers = [write(group, [item(1), item(2)]), write(group, [item(3)])].map((p) =>
       p.then((a) => (events.push('answer'), a)),
     );
@@ -58,11 +70,43 @@ describe('GroupCommit', () => {
     sqlite.close();
   });
 
+  it('commits the next batch while the last flush runs, one commit ahead at most, each answered after its own flush', async () => {
+    const sqlite = openIngestConnection(getDbHandle().path);
+    const count = getDbHandle().sqlite.prepare(`select count(*) as n from events`).pluck();
+    const flushes: ((error: Error | null) => void)[] = [];
+    const group = new GroupCommit(sqlite, (done) => flushes.push(done));
+    const answered: string[] = [];
+    const send = (name: string, n: number) => write(group, [item(n)]).then((a) => (answered.push(name), a));
+
+    const a = send('a', 1);
+    await until(() => flushes.length === 1);
+    expect(count.get()).toBe(1);
+    const b = send('b', 2);
+    await until(() => count.get() === 2); // committed while a's flush runs
+    const c = send('c', 3);
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    expect(count.get()).toBe(2); // not a second commit ahead
+    expect(flushes).toHaveLength(1);
+    expect(answered).toEqual([]);
+
+    flushes[0]!(null);
+    await until(() => answered.length === 1 && flushes.length === 2);
+    expect(answered).toEqual(['a']); // b was committed after a's flush began: it waits for the next
+    await until(() => count.get() === 3); // c goes ahead while b's flush runs
+    flushes[1]!(null);
+    await until(() => flushes.length === 3);
+    flushes[2]!(new Error('EIO: fdatasync'));
+    const [ra, rb, rc] = await Promise.all([a, b, c]);
+    expect(answered).toEqual(['a', 'b', 'c']);
+    expect(ra.error).toBeNull();
+    expect(rb.error).toBeNull();
+    expect(rc.error?.message).toBe('EIO: fdatasync'); // committed, maybe not on disk: no 2xx
+    sqlite.close();
+  });
+
   it('answers every batch of the commit with the error when the flush fails', async () => {
     const sqlite = openIngestConnection(getDbHandle().path);
-    const group = new GroupCommit(sqlite, () => {
-      throw new Error('EIO: fdatasync');
-    });
+    const group = new GroupCommit(sqlite, (done) => done(new Error('EIO: fdatasync')));
     const [a, b] = await Promise.all([write(group, [item(1)]), write(group, [item(2)])]);
     expect(a.error?.message).toBe('EIO: fdatasync');
     expect(b.error?.message).toBe('EIO: fdatasync');

@@ -96,7 +96,7 @@ function threadWriter(file: string): Writer {
 
 function inProcessWriter(): Writer {
   // An in-memory database cannot be shared with a thread.
-  const group = new GroupCommit(getDbHandle().sqlite, () => {});
+  const group = new GroupCommit(getDbHandle().sqlite, (done) => done(null));
   return { write: (batch, done) => group.write(batch, done), stop: async () => {} };
 }
 

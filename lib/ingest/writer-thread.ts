@@ -10,12 +10,20 @@ import type { WriteItem } from './write-events';
 const { file, autoCheckpoint } = workerData as { file: string; autoCheckpoint: number };
 setAutoCheckpoint(autoCheckpoint); // as the process's other connections: see db/checkpointer.ts
 const sqlite = openIngestConnection(file);
-// The WAL is flushed on this thread right after each commit: requests that arrive meanwhile queue up and share the
-// next commit. The WAL exists from the first commit on and stays (SQLite reuses it) while the connection is open.
+// The WAL is flushed after each commit, off this thread (libuv's pool) while the next commit is written: requests
+// that arrive meanwhile queue up and share that commit. The WAL exists from the first commit on and stays (SQLite
+// reuses it) while the connection is open.
 let walFd: number | null = null;
-const writer = new GroupCommit(sqlite, () => {
-  fs.fdatasyncSync((walFd ??= fs.openSync(`${file}-wal`, 'r')));
-  backstop();
+const writer = new GroupCommit(sqlite, (done) => {
+  fs.fdatasync((walFd ??= fs.openSync(`${file}-wal`, 'r')), (error) => {
+    if (error) return done(error);
+    try {
+      backstop();
+    } catch {
+      /* the checkpointer thread, or the next backstop, catches up */
+    }
+    done(null);
+  });
 });
 
 // The checkpointer thread keeps the WAL short. Should it stall, or never find a moment between two commits to finish
