@@ -45,7 +45,7 @@ forwardAttempts((record) => {
 });
 
 let allowance = Infinity;
-const worker = startWorker({ allowance: () => allowance });
+const worker = startWorker({ allowance: () => allowance, claimHere: true });
 
 port.on('message', (message: ToDeliveryThread) => {
   if (message === 'wake') wakeWorker();
