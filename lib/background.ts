@@ -98,9 +98,12 @@ export function startDeliveryThread(file: string): Worker {
   let stopping = false;
   let stopped: (() => void) | null = null;
   let allowance = Infinity;
+  let alive = false;
   const send = (message: ToDeliveryThread) => thread.postMessage(message);
 
   const start = () => {
+    if (stopping) return;
+    alive = true;
     thread = startDbThread('lib/delivery/worker-thread.ts', file, {}, 'HOOKLINE_DELIVERY_THREAD_ARGS');
     if (allowance !== Infinity) send({ allowance });
     thread.on('message', (m: FromDeliveryThread) => {
@@ -111,6 +114,7 @@ export function startDeliveryThread(file: string): Worker {
     });
     thread.on('error', (error) => logger.error(errorFields(error), 'Delivery thread failed'));
     thread.on('exit', (code) => {
+      alive = false;
       if (stopping) return stopped?.();
       logger.error({ code }, 'Delivery thread exited; starting a new one');
       setTimeout(start, 1000).unref();
@@ -142,6 +146,7 @@ export function startDeliveryThread(file: string): Worker {
       clearInterval(watch);
       unsubscribeWake();
       unsubscribeControls();
+      if (!alive) return Promise.resolve(); // died, and its successor was not started yet
       return new Promise<void>((resolve) => {
         const done = () => {
           clearTimeout(limit);
