@@ -94,7 +94,6 @@ export function startSearchIndexerThread(file: string, intervalMs = 250): () => 
  */
 export function startDeliveryThread(file: string): Worker {
   let thread: ReturnType<typeof startDbThread>;
-  let stats = { inFlight: 0, claimed: 0 };
   let stopping = false;
   let stopped: (() => void) | null = null;
   let allowance = Infinity;
@@ -110,7 +109,6 @@ export function startDeliveryThread(file: string): Worker {
       if ('stopped' in m) return stopped?.();
       for (const signal of m.signals) emitAlertSignal(signal);
       for (const [outcome, status, seconds] of m.attempts) recordAttempt(outcome, status, seconds);
-      stats = m.stats;
     });
     thread.on('error', (error) => logger.error(errorFields(error), 'Delivery thread failed'));
     thread.on('exit', (code) => {
@@ -140,7 +138,6 @@ export function startDeliveryThread(file: string): Worker {
   watch.unref();
 
   return {
-    stats: () => stats,
     stop(graceMs = 10_000) {
       stopping = true;
       clearInterval(watch);

@@ -12,9 +12,7 @@ import { startWorker } from './worker';
 // the main thread knows (new jobs, changed destination controls, ingest's allowance) comes here as messages.
 export type ToDeliveryThread = 'wake' | 'invalidate' | { allowance: number } | { stop: number };
 
-export type FromDeliveryThread =
-  | { signals: AlertSignal[]; attempts: AttemptRecord[]; stats: { inFlight: number; claimed: number } }
-  | { stopped: true };
+export type FromDeliveryThread = { signals: AlertSignal[]; attempts: AttemptRecord[] } | { stopped: true };
 
 const { autoCheckpoint } = workerData as { autoCheckpoint: number };
 setAutoCheckpoint(autoCheckpoint); // as the process's other connections: see db/checkpointer.ts
@@ -31,7 +29,7 @@ function report(): void {
 function flush(): void {
   flushing = false;
   if (signals.length === 0 && attempts.length === 0) return;
-  port.postMessage({ signals, attempts, stats: worker.stats() } satisfies FromDeliveryThread);
+  port.postMessage({ signals, attempts } satisfies FromDeliveryThread);
   signals = [];
   attempts = [];
 }

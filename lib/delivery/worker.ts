@@ -34,7 +34,6 @@ export interface WorkerOptions {
 
 export interface Worker {
   stop(graceMs?: number): Promise<void>;
-  stats(): { inFlight: number; claimed: number };
 }
 
 function envNumber(name: string, fallback: number): number {
@@ -69,7 +68,6 @@ export function startWorker(options: WorkerOptions = {}): Worker {
   const unstarted: Job[] = [];
   const hostCounts = new Map<string, number>();
   let stopping = false;
-  let claimedTotal = 0;
   let timer: NodeJS.Timeout | null = null;
   let scheduledTick = false;
   let lastTick = 0;
@@ -85,14 +83,8 @@ export function startWorker(options: WorkerOptions = {}): Worker {
   // The bookkeeping thread commits a claim with its next batch, ~6-10 ms away while deliveries drain a backlog: one
   // claim at a time, the worker then waited for claims with three quarters of its slots free. Here it takes the
   // write lock for about a millisecond.
-  const claim = (ops: BookkeepingOp[]): Promise<unknown[]> => {
-    if (!options.claimHere) return bookkeep(ops);
-    try {
-      return Promise.resolve(sqlite.transaction(() => applyOps(sqlite, ops)).immediate());
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  };
+  const claim = async (ops: BookkeepingOp[]): Promise<unknown[]> =>
+    options.claimHere ? sqlite.transaction(() => applyOps(sqlite, ops)).immediate() : bookkeep(ops);
 
   function run(job: Job): void {
     const host = job.host ?? '';
@@ -188,7 +180,6 @@ export function startWorker(options: WorkerOptions = {}): Worker {
           claiming = claim([{ type: 'claim', ids: candidates.map((c) => c.id), now: lastTick, leaseMs }])
             .then(([rows]) => {
               const jobs = claimedJobs(candidates, rows as JobRow[]);
-              claimedTotal += jobs.length;
               if (throttled) tokens -= jobs.length;
               // Stopping meanwhile: these were never started, they go back to the queue with the others.
               for (const job of jobs)
@@ -245,7 +236,6 @@ export function startWorker(options: WorkerOptions = {}): Worker {
   schedule();
 
   return {
-    stats: () => ({ inFlight: running.size, claimed: claimedTotal }),
     async stop(graceMs = 10_000) {
       stopping = true;
       unsubscribe();

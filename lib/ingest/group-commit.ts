@@ -69,10 +69,7 @@ export class GroupCommit {
     const batches = this.committed;
     this.committed = [];
     this.flushing = true;
-    let answered = false;
     this.flushWal((error) => {
-      if (answered) return;
-      answered = true;
       this.flushing = false;
       // Committed but maybe not on disk: no 2xx.
       for (const b of batches) b.done(error, error ? undefined : b.results);

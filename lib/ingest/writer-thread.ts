@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { checkpointWithSync, openIngestConnection, setAutoCheckpoint } from '@/db/client';
+import { errorFields, logger } from '@/lib/log/logger';
 import { GroupCommit } from './group-commit';
 import type { WriteItem } from './write-events';
 
@@ -19,8 +20,9 @@ const writer = new GroupCommit(sqlite, (done) => {
     if (error) return done(error);
     try {
       backstop();
-    } catch {
-      /* the checkpointer thread, or the next backstop, catches up */
+    } catch (checkpointError) {
+      // What was committed is on disk: its requests are answered. The checkpointer or the next backstop catches up.
+      logger.warn(errorFields(checkpointError), 'Ingest writer backstop checkpoint failed');
     }
     done(null);
   });

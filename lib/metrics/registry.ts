@@ -170,8 +170,8 @@ const FORWARD = Symbol.for('hookline.metrics.forward');
 type GlobalWithForward = typeof globalThis & { [FORWARD]?: (record: AttemptRecord) => void };
 
 /** Sends this thread's attempts to `to` instead of recording them here. */
-export function forwardAttempts(to: ((record: AttemptRecord) => void) | null): void {
-  (globalThis as GlobalWithForward)[FORWARD] = to ?? undefined;
+export function forwardAttempts(to: (record: AttemptRecord) => void): void {
+  (globalThis as GlobalWithForward)[FORWARD] = to;
 }
 
 /** Called by the worker after each outgoing attempt. */
