@@ -9,6 +9,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    globalSetup: ['test/global-setup.ts'],
     reporters: process.env.CI ? ['default', ['json', { outputFile: '.e2e/vitest.json' }]] : ['default'],
   },
 });

@@ -6,8 +6,17 @@ import { startProcess } from './support';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
+const made: string[] = [];
+// A bench run writes hundreds of MB per database; they go when the bench exits (BENCH_KEEP_DATA=1 keeps them).
+process.on('exit', () => {
+  if (process.env.BENCH_KEEP_DATA === '1') return;
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 export function tempDir(name: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `hookline-bench-${name}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `hookline-bench-${name}-`));
+  made.push(dir);
+  return dir;
 }
 
 export function ensureBuild(): void {
