@@ -14,7 +14,7 @@ export type ToDeliveryThread = 'wake' | 'invalidate' | { allowance: number } | {
 
 export type FromDeliveryThread = { signals: AlertSignal[]; attempts: AttemptRecord[] } | { stopped: true };
 
-const { autoCheckpoint } = workerData as { autoCheckpoint: number };
+const { autoCheckpoint, wakeUseful } = workerData as { autoCheckpoint: number; wakeUseful: SharedArrayBuffer };
 setAutoCheckpoint(autoCheckpoint); // as the process's other connections: see db/checkpointer.ts
 const port = parentPort!;
 
@@ -43,7 +43,13 @@ forwardAttempts((record) => {
 });
 
 let allowance = Infinity;
-const worker = startWorker({ allowance: () => allowance, claimHere: true });
+// The main thread sends 'wake' after a commit only while this says it could start something (lib/background.ts).
+const wakeFlag = new Int32Array(wakeUseful);
+const worker = startWorker({
+  allowance: () => allowance,
+  claimHere: true,
+  wakeUseful: (useful) => Atomics.store(wakeFlag, 0, useful ? 1 : 0),
+});
 
 port.on('message', (message: ToDeliveryThread) => {
   if (message === 'wake') wakeWorker();

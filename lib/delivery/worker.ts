@@ -28,6 +28,12 @@ export interface WorkerOptions {
    * thread of its own (lib/delivery/worker-thread.ts), where a short write does not hold up acknowledgements.
    */
   claimHere?: boolean;
+  /**
+   * Told whether a wake-up could start anything now: true as each look for due jobs begins (so a job committed just
+   * after the look still gets one), false once the worker is at its concurrency or waiting on ingest's allowance,
+   * when its own completions and timers bring the next look. Lets a thread's parent skip wake-ups that change nothing.
+   */
+  wakeUseful?: (useful: boolean) => void;
   /** Extra job kinds (e.g. triggers) handled by this worker. */
   handlers?: Record<string, (job: Job) => Promise<void>>;
 }
@@ -131,6 +137,7 @@ export function startWorker(options: WorkerOptions = {}): Worker {
       return;
     }
     lastTick = Date.now();
+    options.wakeUseful?.(true);
     // When due jobs are held back (paused, throttled, at their concurrency), wake for the next token instead of
     // spinning on jobs that are due but cannot start.
     let held = false;
@@ -154,7 +161,8 @@ export function startWorker(options: WorkerOptions = {}): Worker {
         } else free = Math.min(free, Math.floor(tokens));
       }
       refilledAt = lastTick;
-      if (free > 0) {
+      if (free <= 0) options.wakeUseful?.(false);
+      else {
         gate.refresh(sqlite, lastTick);
         const planned = new Map<string, number>();
         // Picked here (a read), claimed by the bookkeeping writer in its next commit, with other deliveries' records.
