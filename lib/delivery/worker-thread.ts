@@ -14,7 +14,10 @@ export type ToDeliveryThread = 'wake' | 'invalidate' | { allowance: number } | {
 
 export type FromDeliveryThread = { signals: AlertSignal[]; attempts: AttemptRecord[] } | { stopped: true };
 
-const { autoCheckpoint, wakeUseful } = workerData as { autoCheckpoint: number; wakeUseful: SharedArrayBuffer };
+const { autoCheckpoint, wakeUseful } = workerData as {
+  autoCheckpoint: number;
+  wakeUseful: SharedArrayBuffer;
+};
 setAutoCheckpoint(autoCheckpoint); // as the process's other connections: see db/checkpointer.ts
 const port = parentPort!;
 
