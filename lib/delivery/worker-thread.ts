@@ -57,8 +57,12 @@ const worker = startWorker({
 port.on('message', (message: ToDeliveryThread) => {
   if (message === 'wake') wakeWorker();
   else if (message === 'invalidate') invalidateDestinationControls();
-  else if ('allowance' in message) allowance = message.allowance;
-  else if ('stop' in message) {
+  else if ('allowance' in message) {
+    // A raised allowance (the burst is over) is put to use now, not when the throttled round's timer comes round.
+    const raised = message.allowance > allowance;
+    allowance = message.allowance;
+    if (raised) wakeWorker();
+  } else if ('stop' in message) {
     void worker.stop(message.stop).finally(() => {
       flush();
       closeDb();

@@ -165,7 +165,8 @@ export function startWorker(options: WorkerOptions = {}): Worker {
       else {
         gate.refresh(sqlite, lastTick);
         const planned = new Map<string, number>();
-        // Picked here (a read), claimed by the bookkeeping writer in its next commit, with other deliveries' records.
+        // Picked here (a read), then claimed in one transaction: on this thread's connection with claimHere, otherwise
+        // in the bookkeeping writer's next commit, with other deliveries' records.
         const candidates = selectClaimCandidates(sqlite, {
           limit: free,
           now: lastTick,
