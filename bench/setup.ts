@@ -12,6 +12,8 @@ process.on('exit', () => {
   if (process.env.BENCH_KEEP_DATA === '1') return;
   for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
 });
+// Ctrl-C or a kill ends the bench through 'exit' too (a signal alone skips it); the servers get the same signal.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 
 export function tempDir(name: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `hookline-bench-${name}-`));

@@ -129,10 +129,10 @@ export function startDeliveryThread(file: string): Worker {
   };
   start();
 
-  // Many commits in one turn make one wake-up.
+  // Many commits in one turn make one wake-up, and none while the thread says it would change nothing.
   let waking = false;
   const unsubscribeWake = onWorkerWake(() => {
-    if (waking) return;
+    if (waking || Atomics.load(wakeUseful, 0) === 0) return;
     waking = true;
     setImmediate(() => {
       waking = false;

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getDbHandle, openIngestConnection } from '@/db/client';
 import { useTempDatabase } from '@/test/support/db';
+import { waitFor } from '@/test/support/server';
 import { GroupCommit } from './group-commit';
 import type { WriteItem } from './write-events';
 
@@ -40,14 +41,8 @@ function write(group: GroupCommit, items: WriteItem[]) {
   );
 }
 
-/** Turns of the event loop until `check` holds (the group commits on setImmediate); fails after 1,000. */
-async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 1000; i++) {
-    if (check()) return;
-    await new Promise((r) => setImmediate(r));
-  }
-  throw new Error('condition not reached');
-}
+/** The group commits on setImmediate: checked at every timer tick. */
+const until = (check: () => boolean) => waitFor(check, { intervalMs: 0, timeoutMs: 5000 });
 
 describe('GroupCommit', () => {
   it('stores batches written in the same turn in one commit, answered only after the WAL flush', async () => {
