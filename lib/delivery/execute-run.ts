@@ -424,6 +424,12 @@ export async function executeRunJob(
         outcome = 'failed';
       }
       if (outcome !== 'next') done();
+      // Counted before the write that makes the run's outcome visible, so /metrics never lags the run history.
+      recordAttempt(
+        ok ? 'success' : outcome === 'rescheduled' ? 'retry' : 'failure',
+        result.response?.status,
+        result.durationMs / 1000,
+      );
       const results = await bookkeep(ops);
       const finished = outcome === 'succeeded' || outcome === 'failed';
       const leaseLost = finished && results.length === ops.length && results[ops.length - 1] === false;
@@ -441,11 +447,6 @@ export async function executeRunJob(
         const info = { userId: run.user_id, automationId: run.automation_id, runId: run.id, host };
         emitAlertSignal({ kind: 'action_gone', ...info, actionName: action.name });
       }
-      recordAttempt(
-        ok ? 'success' : outcome === 'rescheduled' ? 'retry' : 'failure',
-        result.response?.status,
-        result.durationMs / 1000,
-      );
       if (outcome === 'next') continue;
       if (outcome === 'succeeded') {
         if (!leaseLost) announceFinished('succeeded', null);
