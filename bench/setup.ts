@@ -54,6 +54,13 @@ export async function startHookline(port: number, extraEnv: Record<string, strin
     ...extraEnv,
   };
   cli(['user', 'create', '--email', 'bench@example.com', '--password', 'bench-password', '--admin'], env);
+  // BENCH_SQL_FILE: SQL run on the migrated database before the server starts, to compare schema variants.
+  if (process.env.BENCH_SQL_FILE) {
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(path.join(dir, 'hookline.db'));
+    db.exec(fs.readFileSync(process.env.BENCH_SQL_FILE, 'utf8'));
+    db.close();
+  }
   const token = cli(['token', 'create', '--email', 'bench@example.com', '--name', 'bench'], env);
   // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server under load.
   const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { automations } from './automations';
 import { events } from './events';
@@ -37,7 +38,6 @@ export const runs = sqliteTable(
     index('runs_automation_idx').on(t.automationId, t.id),
     index('runs_event_idx').on(t.eventId),
     index('runs_hook_idx').on(t.hookId, t.id),
-    index('runs_created_idx').on(t.createdAt),
   ],
 );
 
@@ -109,7 +109,10 @@ export const jobs = sqliteTable(
   (t) => [
     index('jobs_due_idx').on(t.dueAt),
     index('jobs_run_idx').on(t.runId),
-    uniqueIndex('jobs_idempotency_unique').on(t.idempotencyKey),
+    // Partial: run jobs have no key, and an index entry per job would cost every ingest commit pages to write.
+    uniqueIndex('jobs_idempotency_unique')
+      .on(t.idempotencyKey)
+      .where(sql`idempotency_key is not null`),
   ],
 );
 

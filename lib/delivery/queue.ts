@@ -49,7 +49,7 @@ function prepare(sqlite: Database.Database) {
     insert: sqlite.prepare(
       `insert into jobs (id, kind, run_id, payload, due_at, attempts, host, idempotency_key, created_at)
        values (@id, @kind, @runId, @payload, @dueAt, 0, @host, @idempotencyKey, @createdAt)
-       on conflict (idempotency_key) do nothing`,
+       on conflict (idempotency_key) where idempotency_key is not null do nothing`,
     ),
     candidates: sqlite.prepare(
       `select id, host, lease_until from jobs where due_at <= ? and (lease_until is null or lease_until < ?)
