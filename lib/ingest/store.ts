@@ -36,7 +36,8 @@ export interface RejectedRecord extends EventRecord {
 type Pending = (error: unknown, result?: StoreResult) => void;
 
 // Requests parsed in the same turn of the event loop go to the writer as one batch; the writer commits whatever
-// batches reached it while its last WAL flush ran in ONE transaction (group commit, lib/ingest/group-commit.ts).
+// batches reached it while its last commit and WAL flush ran in ONE transaction (group commit,
+// lib/ingest/group-commit.ts).
 // The writer is a thread with its own connection, so SQLite's share of each event runs beside the event loop.
 let items: WriteItem[] = [];
 let waiting: Pending[] = [];
@@ -96,7 +97,7 @@ function threadWriter(file: string): Writer {
 
 function inProcessWriter(): Writer {
   // An in-memory database cannot be shared with a thread.
-  const group = new GroupCommit(getDbHandle().sqlite, (done) => done(null));
+  const group = new GroupCommit(getDbHandle().sqlite, () => {});
   return { write: (batch, done) => group.write(batch, done), stop: async () => {} };
 }
 

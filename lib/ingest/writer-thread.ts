@@ -11,21 +11,17 @@ import type { WriteItem } from './write-events';
 const { file, autoCheckpoint } = workerData as { file: string; autoCheckpoint: number };
 setAutoCheckpoint(autoCheckpoint); // as the process's other connections: see db/checkpointer.ts
 const sqlite = openIngestConnection(file);
-// The WAL is flushed after each commit, off this thread (libuv's pool) while the next commit is written: requests
-// that arrive meanwhile queue up and share that commit. The WAL exists from the first commit on and stays (SQLite
-// reuses it) while the connection is open.
+// The WAL is flushed after each commit (lib/ingest/group-commit.ts); requests that arrive meanwhile queue up and share
+// the next commit. The WAL exists from the first commit on and stays (SQLite reuses it) while the connection is open.
 let walFd: number | null = null;
-const writer = new GroupCommit(sqlite, (done) => {
-  fs.fdatasync((walFd ??= fs.openSync(`${file}-wal`, 'r')), (error) => {
-    if (error) return done(error);
-    try {
-      backstop();
-    } catch (checkpointError) {
-      // What was committed is on disk: its requests are answered. The checkpointer or the next backstop catches up.
-      logger.warn(errorFields(checkpointError), 'Ingest writer backstop checkpoint failed');
-    }
-    done(null);
-  });
+const writer = new GroupCommit(sqlite, () => {
+  fs.fdatasyncSync((walFd ??= fs.openSync(`${file}-wal`, 'r')));
+  try {
+    backstop();
+  } catch (checkpointError) {
+    // What was committed is on disk: its requests are answered. The checkpointer or the next backstop catches up.
+    logger.warn(errorFields(checkpointError), 'Ingest writer backstop checkpoint failed');
+  }
 });
 
 // The checkpointer thread keeps the WAL short. Should it stall, or never find a moment between two commits to finish
