@@ -119,6 +119,8 @@ function loadClient(target: LoadTarget, connections: number) {
   let non2xx = 0;
   let errors = 0;
   return {
+    /** 2xx answers so far. */
+    accepted: () => ok,
     /** One request; `from` is when it was due (an open loop counts the time it waited for a connection). */
     async send(from = performance.now()): Promise<void> {
       const connection = idle.pop() ?? (await new Promise<Connection>((r) => waiting.push(r)));
@@ -158,11 +160,24 @@ export async function runLoad(
   const client = loadClient(options, options.connections);
   const start = performance.now();
   const end = start + options.seconds * 1000;
+  // BENCH_TRACE=1: the accepted rate of every quarter second on stderr, to see a ramp-up or a stall.
+  let last = 0;
+  const trace = process.env.BENCH_TRACE
+    ? setInterval(() => {
+        const now = client.accepted();
+        process.stderr.write(`${(now - last) * 4}/s `);
+        last = now;
+      }, 250)
+    : null;
   await Promise.all(
     Array.from({ length: options.connections }, async () => {
       while (performance.now() < end) await client.send();
     }),
   );
+  if (trace) {
+    clearInterval(trace);
+    process.stderr.write('\n');
+  }
   return client.finish((performance.now() - start) / 1000);
 }
 

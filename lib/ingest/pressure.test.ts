@@ -48,10 +48,10 @@ describe('ingest pressure', () => {
     noteIngestRequest(t0);
     window(t0, 99, 2);
     expect(deliveryAllowance(t0 + 250)).toBe(Infinity); // 400/s acknowledged in 2 ms
-    // A burst: 4,000/s in 6 ms (24 waiting). From 1,000/s, halved each window down to the floor.
+    // Requests piling up a little: 2,000/s in 5 ms (10 waiting). From 1,000/s, halved each window down to the floor.
     const seen: number[] = [];
     for (let w = 1; w <= 8; w++) {
-      window(t0 + w * 250, 1000, 6);
+      window(t0 + w * 250, 500, 5);
       seen.push(deliveryAllowance(t0 + (w + 1) * 250));
     }
     expect(seen.slice(0, 5)).toEqual([1000, 500, 250, 125, 62.5]);
@@ -64,5 +64,19 @@ describe('ingest pressure', () => {
     // Quiet: no limit at all, so the backlog drains at full speed.
     window(t0 + 11 * 250, 10, 2);
     expect(deliveryAllowance(t0 + 12 * 250)).toBe(Infinity);
+  });
+
+  it('cuts deliveries to the floor within three windows when a burst arrives on a quiet endpoint', () => {
+    const t0 = 4e12;
+    noteIngestRequest(t0);
+    window(t0, 10, 2);
+    expect(deliveryAllowance(t0 + 250)).toBe(Infinity);
+    // 32 connections at once: 4,000/s in 6 ms, 24 waiting, three times the threshold: cut by nine each window.
+    window(t0 + 250, 1000, 6);
+    expect(deliveryAllowance(t0 + 500)).toBeCloseTo(2000 / 9);
+    window(t0 + 500, 1000, 6);
+    expect(deliveryAllowance(t0 + 750)).toBeCloseTo(2000 / 81);
+    window(t0 + 750, 1000, 6);
+    expect(deliveryAllowance(t0 + 1000)).toBe(MIN_DELIVERY_ALLOWANCE);
   });
 });
