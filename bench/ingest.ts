@@ -11,12 +11,14 @@ const SECONDS = Number(process.env.BENCH_SECONDS || 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 32);
 const HOOKLINE_PORT = 4701;
 const SINK_PORT = 4702;
+/** BENCH_WORKER=off measures the endpoint alone (no deliveries competing for the CPU). */
+const WORKER_OFF = process.env.BENCH_WORKER === 'off';
 /** A steady stream after the burst (requests/s, open loop): deliveries should keep pace with it. 0 skips it. */
 const STREAM_RATE = Number(process.env.BENCH_STREAM_RATE ?? 1000);
 const BARE_PORT = 4703;
 /**
  * Load before each measurement, not measured. Hookline needs about 3 s of load to reach its pace (V8 compiling the
- * hot paths on the same two cores, the expression workers starting); the bare server, a fraction of a second.
+ * hot paths on the same two cores); the bare server, about a second.
  */
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP || 5);
 const body = payload(1024);
@@ -28,9 +30,9 @@ async function delivered(): Promise<{ count: number }> {
 /**
  * When the backlog is delivered: a run's job is deleted as the run finishes, so none left means none pending. A cheap
  * look (counting tens of thousands of runs every 50 ms took a sixth of a core from the drain being measured); the
- * runs' count by status confirms it. 0 if not within 120 s of `since`.
+ * runs' count by status confirms it. 0 if not within 120 s of `since`; `what` names the backlog in what it prints.
  */
-async function drained(db: Database.Database, since: number): Promise<number> {
+async function drained(db: Database.Database, since: number, what: string): Promise<number> {
   const anyJob = db.prepare(`select exists (select 1 from jobs) as n`).pluck();
   const pending = db
     .prepare(`select count(*) from runs where status in ('queued', 'running', 'retrying')`)
@@ -38,11 +40,11 @@ async function drained(db: Database.Database, since: number): Promise<number> {
   for (;;) {
     if (anyJob.get() === 0) {
       const n = pending.get() as number;
-      if (n > 0) console.log(`backlog drained of jobs, yet ${n} runs are not finished`);
+      if (n > 0) console.log(`${what} drained of jobs, yet ${n} runs are not finished`);
       return Date.now();
     }
     if (Date.now() - since > 120_000) {
-      console.log(`backlog not drained after 120 s: ${pending.get()} runs pending`);
+      console.log(`${what} not drained after 120 s: ${pending.get()} runs pending`);
       return 0;
     }
     await new Promise((r) => setTimeout(r, 50));
@@ -58,11 +60,7 @@ async function main() {
   );
   let app: Awaited<ReturnType<typeof startHookline>> | null = null;
   try {
-    // BENCH_WORKER=off measures the endpoint alone (no deliveries competing for the CPU).
-    app = await startHookline(
-      HOOKLINE_PORT,
-      process.env.BENCH_WORKER === 'off' ? { HOOKLINE_WORKER: 'off' } : {},
-    );
+    app = await startHookline(HOOKLINE_PORT, WORKER_OFF ? { HOOKLINE_WORKER: 'off' } : {});
     const { path: hookPath } = await createRelay(
       app,
       `http://127.0.0.1:${SINK_PORT}/sink`,
@@ -70,11 +68,10 @@ async function main() {
     );
 
     const db = new Database(app.dbPath, { readonly: true });
-    const workerOff = process.env.BENCH_WORKER === 'off';
     // Warm up, then let the deliveries catch up with the warm-up's events: the measured load starts on a quiet
     // server, and the backlog timed after it is the measured load's own.
     await runLoad({ url: app.base, path: hookPath, body, connections: CONNECTIONS, seconds: WARMUP_SECONDS });
-    if (!workerOff) await drained(db, Date.now());
+    if (!WORKER_OFF) await drained(db, Date.now(), "the warm-up's backlog");
     const sinkAtLoadStart = (await delivered()).count;
     const loadStart = Date.now();
     console.log('measuring hookline'); // phase markers let a sampler (top, perf, /proc) pick the load window
@@ -92,8 +89,8 @@ async function main() {
     if (process.env.BENCH_NODE_ARGS) {
       console.log(`load window (monotonic µs) ${monoStart} ${process.hrtime.bigint() / 1000n}`);
     }
-    if (!workerOff) console.log('draining backlog');
-    const drainedAt = workerOff ? 0 : await drained(db, loadEnd);
+    if (!WORKER_OFF) console.log('draining backlog');
+    const drainedAt = WORKER_OFF ? 0 : await drained(db, loadEnd, 'backlog');
     const counts = db.prepare(`select status, count(*) as n from runs group by status`).all();
     const events = db.prepare(`select count(*) as n from events where received_at >= ?`).get(loadStart) as {
       n: number;
@@ -104,7 +101,7 @@ async function main() {
     // A provider sending steadily at a rate the machine keeps up with: acknowledgements stay fast and every event
     // is delivered as it comes, not left for after.
     let stream: string | null = null;
-    if (!workerOff && STREAM_RATE > 0) {
+    if (!WORKER_OFF && STREAM_RATE > 0) {
       const before = sinkCount.count;
       console.log('measuring stream');
       const result = await runOpenLoad({
@@ -158,7 +155,7 @@ async function main() {
     console.log(`ratio hookline/bare      ${(hl.rps / bareResult.rps).toFixed(2)}`);
     console.log(`events stored during load ${events.n}; runs by status ${JSON.stringify(counts)}`);
     console.log(
-      `sink received ${sinkCount.count - sinkAtLoadStart} (${sinkAtLoadEnd.count - sinkAtLoadStart} by the end of the load); backlog drained ${drainedAt ? ((drainedAt - loadEnd) / 1000).toFixed(1) + ' s after the load' : workerOff ? 'n/a (worker off)' : 'NOT within 120 s'}`,
+      `sink received ${sinkCount.count - sinkAtLoadStart} (${sinkAtLoadEnd.count - sinkAtLoadStart} by the end of the load); backlog drained ${drainedAt ? ((drainedAt - loadEnd) / 1000).toFixed(1) + ' s after the load' : WORKER_OFF ? 'n/a (worker off)' : 'NOT within 120 s'}`,
     );
     if (stream) console.log(stream);
   } finally {

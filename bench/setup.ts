@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -56,7 +57,6 @@ export async function startHookline(port: number, extraEnv: Record<string, strin
   cli(['user', 'create', '--email', 'bench@example.com', '--password', 'bench-password', '--admin'], env);
   // BENCH_SQL_FILE: SQL run on the migrated database before the server starts, to compare schema variants.
   if (process.env.BENCH_SQL_FILE) {
-    const Database = (await import('better-sqlite3')).default;
     const db = new Database(path.join(dir, 'hookline.db'));
     db.exec(fs.readFileSync(process.env.BENCH_SQL_FILE, 'utf8'));
     db.close();
