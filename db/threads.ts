@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { errorFields, logger } from '@/lib/log/logger';
 import { autoCheckpointPages } from './client';
 
 /**
@@ -27,4 +28,76 @@ export function startDbThread(
   });
   thread.unref();
   return thread;
+}
+
+/** What a db thread answers to one call: `{ id, error }` if it failed, otherwise `{ id, ...reply }`. */
+type Answer = { id: number; error?: string; stopped?: undefined };
+type Answered<Reply> = (error: Error | null, reply?: Reply) => void;
+
+export interface ThreadCalls<Call, Reply> {
+  readonly thread: Worker;
+  /** Posts `{ id, ...call }`; `answered` gets the thread's reply, or the error it answered with or died of. */
+  call(call: Call, answered: Answered<Reply>): void;
+  /** Why the thread is gone (it exited), or null while it runs. */
+  exited(): Error | null;
+  /** Posts 'stop' (the thread finishes what it was given, then answers `{ stopped: true }`) and ends the thread. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Calls to a thread started with startDbThread, each answered once: by the thread's reply with the same id, or with an
+ * error should the thread fail or exit first. Whatever it had not answered then may or may not be committed, so its
+ * callers get an error, never a success. `onExit` runs once the thread is gone (its owner starts the next one).
+ */
+export function threadCalls<Call extends object, Reply extends object>(
+  thread: Worker,
+  name: string,
+  onExit?: () => void,
+): ThreadCalls<Call, Reply> {
+  const inFlight = new Map<number, Answered<Reply>>();
+  let nextId = 1;
+  let stopped: (() => void) | null = null;
+  let exited: Error | null = null;
+  const failAll = (error: Error) => {
+    for (const answered of inFlight.values()) answered(error);
+    inFlight.clear();
+  };
+  thread.on('message', (m: (Answer & Reply) | { stopped: true }) => {
+    if (m.stopped) return stopped?.();
+    const answered = inFlight.get(m.id);
+    if (!answered) return;
+    inFlight.delete(m.id);
+    if (m.error === undefined) answered(null, m);
+    else answered(new Error(m.error));
+  });
+  thread.on('error', (error) => {
+    logger.error(errorFields(error), `${name} thread failed`);
+    failAll(error);
+  });
+  thread.on('exit', (code) => {
+    exited = new Error(`${name} thread exited (${code})`);
+    failAll(exited);
+    onExit?.();
+    stopped?.();
+  });
+  return {
+    thread,
+    call(call, answered) {
+      if (exited) return answered(exited);
+      const id = nextId++;
+      inFlight.set(id, answered);
+      thread.postMessage({ ...call, id });
+    },
+    exited: () => exited,
+    stop() {
+      if (exited) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        stopped = () => {
+          resolve();
+          void thread.terminate();
+        };
+        thread.postMessage('stop');
+      });
+    },
+  };
 }

@@ -1,7 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { getWorkerDbHandle } from '@/db/client';
-import { startDbThread } from '@/db/threads';
-import { errorFields, logger } from '@/lib/log/logger';
+import { startDbThread, threadCalls } from '@/db/threads';
 import { applyOps, type BookkeepingOp } from './bookkeeping';
 import type { CallOutcome } from './bookkeeping-thread';
 import { writeBatched } from './write-batch';
@@ -28,46 +27,19 @@ export function startBookkeepingThread(
   file: string,
   onExit?: () => void,
 ): BookkeepingWriter & { thread: Worker } {
-  const thread = startDbThread(
-    'lib/delivery/bookkeeping-thread.ts',
-    file,
-    {},
-    'HOOKLINE_BOOKKEEPING_THREAD_ARGS',
-  );
-  const inFlight = new Map<number, Call[]>();
-  let nextId = 1;
   let calls: Call[] = [];
   let scheduled = false;
-  let stopped: (() => void) | null = null;
-  let exited: Error | null = null;
-
-  const failAll = (error: Error) => {
-    for (const batch of inFlight.values()) for (const c of batch) c.reject(error);
-    inFlight.clear();
-  };
-  thread.on('message', (m: { id?: number; outcomes?: CallOutcome[]; stopped?: boolean }) => {
-    if (m.stopped) return stopped?.();
-    const batch = m.id === undefined ? undefined : inFlight.get(m.id);
-    if (!batch || !m.outcomes) return;
-    inFlight.delete(m.id!);
-    m.outcomes.forEach((o, i) =>
-      'error' in o ? batch[i].reject(new Error(o.error)) : batch[i].resolve(o.results),
-    );
-  });
-  thread.on('error', (error) => {
-    logger.error(errorFields(error), 'Bookkeeping thread failed');
-    failAll(error);
-  });
-  thread.on('exit', (code) => {
-    // What it had not answered may or may not be committed: the callers see an error, and the leases of their jobs
-    // run out, so the jobs run again (at least once).
-    exited = new Error(`Bookkeeping thread exited (${code})`);
-    failAll(exited);
-    for (const c of calls) c.reject(exited);
-    calls = [];
-    onExit?.();
-    stopped?.();
-  });
+  const thread = threadCalls<{ calls: BookkeepingOp[][] }, { outcomes: CallOutcome[] }>(
+    startDbThread('lib/delivery/bookkeeping-thread.ts', file, {}, 'HOOKLINE_BOOKKEEPING_THREAD_ARGS'),
+    'Bookkeeping',
+    () => {
+      // What it had not answered may or may not be committed: the callers see an error, and the leases of their
+      // jobs run out, so the jobs run again (at least once).
+      for (const c of calls) c.reject(thread.exited()!);
+      calls = [];
+      onExit?.();
+    },
+  );
 
   // Calls made in the same turn of the event loop cross to the thread as one message.
   const post = () => {
@@ -75,14 +47,18 @@ export function startBookkeepingThread(
     const batch = calls;
     calls = [];
     if (batch.length === 0) return;
-    const id = nextId++;
-    inFlight.set(id, batch);
-    thread.postMessage({ id, calls: batch.map((c) => c.ops) });
+    thread.call({ calls: batch.map((c) => c.ops) }, (error, reply) => {
+      if (error) return batch.forEach((c) => c.reject(error));
+      reply!.outcomes.forEach((o, i) =>
+        'error' in o ? batch[i].reject(new Error(o.error)) : batch[i].resolve(o.results),
+      );
+    });
   };
 
   return {
-    thread,
+    thread: thread.thread,
     write(ops) {
+      const exited = thread.exited();
       if (exited) return Promise.reject(exited);
       return new Promise((resolve, reject) => {
         calls.push({ ops, resolve, reject });
@@ -93,15 +69,8 @@ export function startBookkeepingThread(
       });
     },
     stop() {
-      if (exited) return Promise.resolve();
       post();
-      return new Promise<void>((resolve) => {
-        stopped = () => {
-          resolve();
-          void thread.terminate();
-        };
-        thread.postMessage('stop');
-      });
+      return thread.stop();
     },
   };
 }

@@ -1,7 +1,6 @@
 import { getDbHandle } from '@/db/client';
-import { startDbThread } from '@/db/threads';
+import { startDbThread, threadCalls } from '@/db/threads';
 import { wakeWorker } from '@/lib/delivery/queue';
-import { errorFields, logger } from '@/lib/log/logger';
 import { GroupCommit } from './group-commit';
 import type { StoreResult, WriteItem } from './write-events';
 
@@ -51,46 +50,16 @@ interface Writer {
 let writer: Writer | null = null;
 
 function threadWriter(file: string): Writer {
-  const worker = startDbThread('lib/ingest/writer-thread.ts', file, {}, 'HOOKLINE_INGEST_THREAD_ARGS');
-  const inFlight = new Map<number, (error: Error | null, results?: StoreResult[]) => void>();
-  let nextId = 1;
-  let stopped: (() => void) | null = null;
-  const failAll = (error: Error) => {
-    for (const done of inFlight.values()) done(error);
-    inFlight.clear();
-  };
-  worker.on('message', (m: { id?: number; results?: StoreResult[]; error?: string; stopped?: boolean }) => {
-    if (m.stopped) return stopped?.();
-    if (m.id === undefined) return;
-    const done = inFlight.get(m.id);
-    inFlight.delete(m.id);
-    done?.(m.error === undefined ? null : new Error(m.error), m.results);
-  });
-  worker.on('error', (error) => {
-    logger.error(errorFields(error), 'Ingest writer thread failed');
-    failAll(error);
-  });
-  worker.on('exit', (code) => {
-    // Whatever it had not answered may or may not be stored: those requests get an error, never a 2xx.
-    failAll(new Error(`Ingest writer thread exited (${code})`));
-    if (writer === self) writer = null; // the next request starts a new one
-    stopped?.();
-  });
+  const calls = threadCalls<{ items: WriteItem[] }, { results: StoreResult[] }>(
+    startDbThread('lib/ingest/writer-thread.ts', file, {}, 'HOOKLINE_INGEST_THREAD_ARGS'),
+    'Ingest writer',
+    () => {
+      if (writer === self) writer = null; // the next request starts a new one
+    },
+  );
   const self: Writer = {
-    write(batch, done) {
-      const id = nextId++;
-      inFlight.set(id, done);
-      worker.postMessage({ id, items: batch });
-    },
-    stop() {
-      return new Promise<void>((resolve) => {
-        stopped = () => {
-          resolve();
-          void worker.terminate();
-        };
-        worker.postMessage('stop');
-      });
-    },
+    write: (items, done) => calls.call({ items }, (error, reply) => done(error, reply?.results)),
+    stop: () => calls.stop(),
   };
   return self;
 }

@@ -1,0 +1,67 @@
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it } from 'vitest';
+import { threadCalls } from './threads';
+
+// A real thread speaking the protocol of the db threads: answers { id, ... } or { id, error }, and 'stop'.
+const THREAD = `
+const { parentPort } = require('node:worker_threads');
+const held = [];
+parentPort.on('message', (m) => {
+  if (m === 'stop') return parentPort.postMessage({ stopped: true });
+  if (m.op === 'echo') return parentPort.postMessage({ id: m.id, value: m.value });
+  if (m.op === 'fail') return parentPort.postMessage({ id: m.id, error: 'no such thing' });
+  if (m.op === 'hold') return held.push(m.id); // never answered
+  if (m.op === 'release') for (const id of held.splice(0).reverse()) parentPort.postMessage({ id, value: id });
+  if (m.op === 'die') process.exit(3);
+});
+`;
+
+type Call = { op: string; value?: number };
+type Reply = { value: number };
+
+function start(onExit?: () => void) {
+  return threadCalls<Call, Reply>(new Worker(THREAD, { eval: true }), 'Test', onExit);
+}
+
+function call(calls: ReturnType<typeof start>, message: Call): Promise<number> {
+  return new Promise((resolve, reject) =>
+    calls.call(message, (error, reply) => (error ? reject(error) : resolve(reply!.value))),
+  );
+}
+
+describe('threadCalls', () => {
+  it('gives each call its own answer, whatever order they come in', async () => {
+    const calls = start();
+    const first = call(calls, { op: 'hold' });
+    const second = call(calls, { op: 'hold' });
+    const echoed = call(calls, { op: 'echo', value: 42 });
+    expect(await echoed).toBe(42);
+    void call(calls, { op: 'release' }).catch(() => {});
+    // Released newest first: each answer still reaches the call it belongs to (ids 1 and 2).
+    expect(await Promise.all([first, second])).toEqual([1, 2]);
+    await expect(call(calls, { op: 'fail' })).rejects.toThrow('no such thing');
+    await calls.stop();
+  });
+
+  it('fails what the thread had not answered when it exits, and every call after', async () => {
+    let exits = 0;
+    const calls = start(() => exits++);
+    const held = call(calls, { op: 'hold' });
+    const died = call(calls, { op: 'die' });
+    await expect(held).rejects.toThrow('Test thread exited (3)');
+    await expect(died).rejects.toThrow('Test thread exited (3)');
+    expect(exits).toBe(1);
+    await expect(call(calls, { op: 'echo', value: 1 })).rejects.toThrow('Test thread exited (3)');
+    await calls.stop(); // already gone: nothing to wait for
+  });
+
+  it('stops a thread once it has answered what it was given', async () => {
+    const calls = start();
+    const gone = new Promise((resolve) => calls.thread.once('exit', resolve));
+    const answered = call(calls, { op: 'echo', value: 7 });
+    await calls.stop();
+    expect(await answered).toBe(7);
+    await gone; // ended, not left running
+    await expect(call(calls, { op: 'echo', value: 1 })).rejects.toThrow('Test thread exited');
+  });
+});
