@@ -86,14 +86,26 @@ export function startSearchIndexerThread(file: string, intervalMs = 250): () => 
   };
 }
 
+type Thread = ReturnType<typeof startDbThread>;
+
+export interface DeliveryThreadOptions {
+  /** How long after a thread dies its successor starts. */
+  restartDelayMs?: number;
+  /** For tests: sees each thread as it starts, to end one as a crash would and to check that none is left running. */
+  onThread?: (thread: Thread) => void;
+}
+
 /**
  * The delivery worker on a thread of its own (lib/delivery/worker-thread.ts), so deliveries never hold up the event
  * loop that acknowledges webhooks. The thread is woken when jobs are committed here, told when destination controls
  * change and, every 25 ms, how many deliveries ingest allows; its alert signals and attempt metrics are replayed
  * here. Should it die, a new one starts (its claims come back when their leases expire).
  */
-export function startDeliveryThread(file: string): Worker {
-  let thread: ReturnType<typeof startDbThread>;
+export function startDeliveryThread(
+  file: string,
+  { restartDelayMs = 1000, onThread }: DeliveryThreadOptions = {},
+): Worker {
+  let thread: Thread;
   let stopping = false;
   let stopped: (() => void) | null = null;
   let allowance = Infinity;
@@ -124,8 +136,9 @@ export function startDeliveryThread(file: string): Worker {
       alive = false;
       if (stopping) return stopped?.();
       logger.error({ code }, 'Delivery thread exited; starting a new one');
-      setTimeout(start, 1000).unref();
+      setTimeout(start, restartDelayMs).unref();
     });
+    onThread?.(thread);
   };
   start();
 
