@@ -4,6 +4,7 @@ import { getDbHandle } from '@/db/client';
 import { newId } from '@/lib/ids';
 import { useTempDatabase } from '@/test/support/db';
 import { stopIngestWriter, storeAccepted, storeRejected, type AcceptedRecord } from './store';
+import { REJECTED_KEEP_PER_HOOK } from './write-events';
 
 // The real writer thread, on a real SQLite file: what storeAccepted resolves with is committed and flushed.
 let cleanup: () => void;
@@ -98,6 +99,34 @@ describe('storeAccepted (writer thread)', () => {
       .sqlite.prepare(`select outcome, reject_status, body_raw from events where id = ?`)
       .get(id);
     expect(row).toEqual({ outcome: 'rejected', reject_status: 401, body_raw: null });
+  });
+
+  it('keeps the newest rejected requests of a hook up to its cap, and its other events', async () => {
+    const { sqlite } = getDbHandle();
+    const count = (outcome: string) =>
+      (
+        sqlite
+          .prepare(`select count(*) as n from events where hook_id = ? and outcome = ?`)
+          .get(hookId, outcome) as { n: number }
+      ).n;
+    const rejectedBefore = count('rejected');
+    const accepted = count('accepted');
+    const flood = REJECTED_KEEP_PER_HOOK + 60 - rejectedBefore;
+    const ids = await Promise.all(
+      Array.from({ length: flood }, (_, i) =>
+        storeRejected({ ...record({}), rejectStatus: 401, rejectReason: `Bad signature ${i}` }).then(
+          (r) => r.id,
+        ),
+      ),
+    );
+    // Trimmed at every 50th rejection, down to the cap: 60 past it, the last trim (at 550) left 500, and 10 came since.
+    expect(count('rejected')).toBe(REJECTED_KEEP_PER_HOOK + 10);
+    const kept = sqlite
+      .prepare(`select id from events where hook_id = ? and outcome = 'rejected' order by id`)
+      .all(hookId)
+      .map((r) => (r as { id: string }).id);
+    expect(kept).toEqual(ids.slice(-kept.length)); // the newest
+    expect(count('accepted')).toBe(accepted);
   });
 
   it('checkpoints by itself once the WAL outgrows the auto-checkpoint size (no checkpointer thread here)', async () => {

@@ -6,6 +6,11 @@ import { insertRunsForEvent, type RunTarget } from '@/lib/runs/create';
 export const DEDUPE_WINDOW_MS = 24 * 3600_000;
 /** Rejected requests kept per hook (metadata only); older ones are trimmed so a flood cannot fill the disk. */
 export const REJECTED_KEEP_PER_HOOK = 500;
+/** Deletes a hook's rejected requests older than its newest `?`+1, through events_rejected_idx (rejected ones only). */
+const TRIM_REJECTED_SQL = `delete from events indexed by events_rejected_idx
+  where hook_id = ? and outcome = 'rejected' and id < (
+    select id from events indexed by events_rejected_idx
+    where hook_id = ? and outcome = 'rejected' order by id desc limit 1 offset ?)`;
 
 /** One request as the writer stores it: plain strings and bytes, cheap to pass to the writer thread. */
 export interface WriteItem {
@@ -48,10 +53,7 @@ function prepare(sqlite: Database.Database) {
     countRejected: sqlite.prepare(
       `update hooks set rejected_count = rejected_count + 1 where id = ? returning rejected_count`,
     ),
-    trimRejected: sqlite.prepare(
-      `delete from events where hook_id = ? and outcome = 'rejected' and id < (
-         select id from events where hook_id = ? and outcome = 'rejected' order by id desc limit 1 offset ?)`,
-    ),
+    trimRejected: sqlite.prepare(TRIM_REJECTED_SQL),
     automations: sqlite.prepare(
       `select id, user_id as userId, version, trigger_type as triggerType from automations
        where hook_id = ? and trigger_type = 'webhook' and enabled = 1 order by id`,
