@@ -1,13 +1,12 @@
 import { once } from 'node:events';
 import type { Worker as Thread } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getDb, getDbHandle } from '@/db/client';
-import { hooks, users } from '@/db/schema';
+import { getDbHandle } from '@/db/client';
 import { createAutomation } from '@/lib/automations/automations';
 import { wakeWorker } from '@/lib/delivery/queue';
 import { newId } from '@/lib/ids';
 import { writeEvents, type WriteItem } from '@/lib/ingest/write-events';
-import { useTempDatabase } from '@/test/support/db';
+import { addHook, addUser, useTempDatabase } from '@/test/support/db';
 import { waitFor } from '@/test/support/server';
 import { startSink, type Sink } from '@/test/support/sink';
 import { startDeliveryThread } from './background';
@@ -28,26 +27,8 @@ beforeAll(async () => {
   process.env.HOOKLINE_WORKER_POLL_MS = '600000';
   cleanup = useTempDatabase().cleanup;
   sink = await startSink();
-  const now = Date.now();
-  getDb()
-    .insert(users)
-    .values({ id: userId, email: 'restart@example.com', passwordHash: 'x', createdAt: now, updatedAt: now })
-    .run();
-  getDb()
-    .insert(hooks)
-    .values({
-      id: hookId,
-      userId,
-      name: 'restart',
-      token: newId('tok'),
-      allowedMethods: ['POST'],
-      verification: { scheme: 'none', secrets: [] },
-      allowedIps: [],
-      maxBodyBytes: 1024,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .run();
+  addUser(userId, 'restart@example.com');
+  addHook(hookId, userId, 'restart');
   createAutomation(userId, {
     name: 'restart',
     trigger: { type: 'webhook', hookId },

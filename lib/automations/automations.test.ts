@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
-import { automationVersions, hooks, users } from '@/db/schema';
+import { automationVersions } from '@/db/schema';
 import { ValidationError } from '@/lib/errors';
 import { newId } from '@/lib/ids';
 import { shutdownJsonataPool } from '@/lib/jsonata';
 import { createSecret } from '@/lib/secrets/secrets';
-import { useTempDatabase } from '@/test/support/db';
+import { addHook, addUser, useTempDatabase } from '@/test/support/db';
 import {
   createAutomation,
   duplicateAutomation,
@@ -22,29 +22,6 @@ const userId = newId('usr');
 const otherId = newId('usr');
 const hookId = newId('hk');
 const otherHookId = newId('hk');
-
-function addUser(id: string, email: string) {
-  const now = Date.now();
-  getDb().insert(users).values({ id, email, passwordHash: 'x', createdAt: now, updatedAt: now }).run();
-}
-function addHook(id: string, owner: string) {
-  const now = Date.now();
-  getDb()
-    .insert(hooks)
-    .values({
-      id,
-      userId: owner,
-      name: id,
-      token: newId('tok'),
-      allowedMethods: ['POST'],
-      verification: { scheme: 'none', secrets: [] },
-      allowedIps: [],
-      maxBodyBytes: 1024,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .run();
-}
 
 beforeAll(() => {
   db = useTempDatabase();

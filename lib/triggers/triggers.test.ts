@@ -1,12 +1,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getDb, getDbHandle } from '@/db/client';
-import { hooks, users } from '@/db/schema';
+import { getDbHandle } from '@/db/client';
 import { createAutomation, setEnabled, updateAutomation } from '@/lib/automations/automations';
 import { newId } from '@/lib/ids';
 import { shutdownJsonataPool } from '@/lib/jsonata';
-import { useTempDatabase } from '@/test/support/db';
+import { addHook, addUser, useTempDatabase } from '@/test/support/db';
 import { checkSilence, firePoll, fireSchedule } from './fire';
 import { pollNow } from './poll-now';
 import { claimDueTriggers, syncTriggerStates } from './state';
@@ -33,26 +32,8 @@ const claim = (now: number) => claimDueTriggers(sqlite(), { limit: 10, leaseMs: 
 beforeAll(async () => {
   process.env.HOOKLINE_ALLOW_PRIVATE_NETWORKS = 'true';
   db = useTempDatabase();
-  const now = Date.now();
-  getDb()
-    .insert(users)
-    .values({ id: userId, email: 't@example.com', passwordHash: 'x', createdAt: now, updatedAt: now })
-    .run();
-  getDb()
-    .insert(hooks)
-    .values({
-      id: hookId,
-      userId,
-      name: 'Payments',
-      token: newId('tok'),
-      allowedMethods: ['POST'],
-      verification: { scheme: 'none', secrets: [] },
-      allowedIps: [],
-      maxBodyBytes: 1024,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .run();
+  addUser(userId, 't@example.com');
+  addHook(hookId, userId, 'Payments');
   api = http.createServer((_req, res) => {
     res.writeHead(apiStatus, { 'content-type': 'application/json' });
     res.end(typeof apiBody === 'function' ? apiBody() : apiBody);

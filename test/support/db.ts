@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { closeDb, getDbHandle } from '@/db/client';
+import { closeDb, getDb, getDbHandle } from '@/db/client';
+import { hooks, users } from '@/db/schema';
+import { newId } from '@/lib/ids';
 
 /**
  * Points the process-wide database at a fresh file with the real migrations (unit tests in lib/).
@@ -21,4 +23,30 @@ export function useTempDatabase(): { dir: string; cleanup: () => void } {
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A user row (password not usable), for tests that need an owner. */
+export function addUser(id: string, email: string): void {
+  const now = Date.now();
+  getDb().insert(users).values({ id, email, passwordHash: 'x', createdAt: now, updatedAt: now }).run();
+}
+
+/** A hook with the defaults a new one gets (POST only, no verification), named `name` (its id by default). */
+export function addHook(id: string, owner: string, name = id): void {
+  const now = Date.now();
+  getDb()
+    .insert(hooks)
+    .values({
+      id,
+      userId: owner,
+      name,
+      token: newId('tok'),
+      allowedMethods: ['POST'],
+      verification: { scheme: 'none', secrets: [] },
+      allowedIps: [],
+      maxBodyBytes: 1024,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .run();
 }
