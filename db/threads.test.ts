@@ -10,8 +10,11 @@ parentPort.on('message', (m) => {
   if (m === 'stop') return parentPort.postMessage({ stopped: true });
   if (m.op === 'echo') return parentPort.postMessage({ id: m.id, value: m.value });
   if (m.op === 'fail') return parentPort.postMessage({ id: m.id, error: 'no such thing' });
-  if (m.op === 'hold') return held.push(m.id); // never answered
-  if (m.op === 'release') for (const id of held.splice(0).reverse()) parentPort.postMessage({ id, value: id });
+  if (m.op === 'hold') return held.push(m.id); // answered on 'release'
+  if (m.op === 'release') {
+    for (const id of held.splice(0).reverse()) parentPort.postMessage({ id, value: id });
+    parentPort.postMessage({ id: m.id, value: 0 });
+  }
   if (m.op === 'die') process.exit(3);
 });
 `;
@@ -36,7 +39,7 @@ describe('threadCalls', () => {
     const second = call(calls, { op: 'hold' });
     const echoed = call(calls, { op: 'echo', value: 42 });
     expect(await echoed).toBe(42);
-    void call(calls, { op: 'release' }).catch(() => {});
+    expect(await call(calls, { op: 'release' })).toBe(0);
     // Released newest first: each answer still reaches the call it belongs to (ids 1 and 2).
     expect(await Promise.all([first, second])).toEqual([1, 2]);
     await expect(call(calls, { op: 'fail' })).rejects.toThrow('no such thing');
@@ -59,7 +62,8 @@ describe('threadCalls', () => {
     const calls = start();
     const gone = new Promise((resolve) => calls.thread.once('exit', resolve));
     const answered = call(calls, { op: 'echo', value: 7 });
-    await calls.stop();
+    // Asked twice (a shutdown racing a restart): both callers learn when it has stopped.
+    await Promise.all([calls.stop(), calls.stop()]);
     expect(await answered).toBe(7);
     await gone; // ended, not left running
     await expect(call(calls, { op: 'echo', value: 1 })).rejects.toThrow('Test thread exited');

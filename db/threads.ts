@@ -57,6 +57,7 @@ export function threadCalls<Call extends object, Reply extends object>(
   const inFlight = new Map<number, Answered<Reply>>();
   let nextId = 1;
   let stopped: (() => void) | null = null;
+  let stopping: Promise<void> | null = null;
   let exited: Error | null = null;
   const failAll = (error: Error) => {
     for (const answered of inFlight.values()) answered(error);
@@ -91,13 +92,14 @@ export function threadCalls<Call extends object, Reply extends object>(
     exited: () => exited,
     stop() {
       if (exited) return Promise.resolve();
-      return new Promise<void>((resolve) => {
+      // One stop, however many ask: a second 'stop' would replace the first caller's resolver.
+      return (stopping ??= new Promise<void>((resolve) => {
         stopped = () => {
           resolve();
           void thread.terminate();
         };
         thread.postMessage('stop');
-      });
+      }));
     },
   };
 }

@@ -109,9 +109,12 @@ describe('storeAccepted (writer thread)', () => {
           .prepare(`select count(*) as n from events where hook_id = ? and outcome = ?`)
           .get(hookId, outcome) as { n: number }
       ).n;
-    const rejectedBefore = count('rejected');
+    // The trim runs at every 50th rejection the hook ever had (hooks.rejected_count), earlier tests' included.
+    const { rejected_count: before } = sqlite
+      .prepare(`select rejected_count from hooks where id = ?`)
+      .get(hookId) as { rejected_count: number };
     const accepted = count('accepted');
-    const flood = REJECTED_KEEP_PER_HOOK + 60 - rejectedBefore;
+    const flood = REJECTED_KEEP_PER_HOOK + 60 - before;
     const ids = await Promise.all(
       Array.from({ length: flood }, (_, i) =>
         storeRejected({ ...record({}), rejectStatus: 401, rejectReason: `Bad signature ${i}` }).then(
@@ -119,7 +122,7 @@ describe('storeAccepted (writer thread)', () => {
         ),
       ),
     );
-    // Trimmed at every 50th rejection, down to the cap: 60 past it, the last trim (at 550) left 500, and 10 came since.
+    // 60 past the cap: the last trim (at the 550th) left 500, and 10 came since.
     expect(count('rejected')).toBe(REJECTED_KEEP_PER_HOOK + 10);
     const kept = sqlite
       .prepare(`select id from events where hook_id = ? and outcome = 'rejected' order by id`)

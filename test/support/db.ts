@@ -31,7 +31,7 @@ export function addUser(id: string, email: string): void {
   getDb().insert(users).values({ id, email, passwordHash: 'x', createdAt: now, updatedAt: now }).run();
 }
 
-/** A hook with the defaults a new one gets (POST only, no verification), named `name` (its id by default). */
+/** A hook taking POST without verification and bodies up to 1 KiB, named `name` (its id by default). */
 export function addHook(id: string, owner: string, name = id): void {
   const now = Date.now();
   getDb()
