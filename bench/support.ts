@@ -10,6 +10,8 @@ export interface LoadResult {
   p50: number;
   p99: number;
   max: number;
+  /** Every answer's latency, sorted (ms): lets two loads' figures be combined (`combineLoads`). */
+  latencies: number[];
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -22,6 +24,24 @@ interface LoadTarget {
   path: string;
   body: string;
   headers?: Record<string, string>;
+}
+
+/** Two loads of the same server taken as one: their answers and seconds added, their latencies merged. */
+export function combineLoads(a: LoadResult, b: LoadResult): LoadResult {
+  const latencies = [...a.latencies, ...b.latencies].sort((x, y) => x - y);
+  const seconds = a.seconds + b.seconds;
+  const ok = a.ok + b.ok;
+  return {
+    seconds,
+    ok,
+    non2xx: a.non2xx + b.non2xx,
+    errors: a.errors + b.errors,
+    rps: ok / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: latencies.at(-1) ?? 0,
+    latencies,
+  };
 }
 
 /** One keep-alive HTTP/1.1 connection sending a prebuilt request and reading just enough of each answer. */
@@ -148,6 +168,7 @@ function loadClient(target: LoadTarget, connections: number) {
         p50: percentile(latencies, 50),
         p99: percentile(latencies, 99),
         max: latencies.at(-1) ?? 0,
+        latencies,
       };
     },
   };
