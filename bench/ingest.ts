@@ -10,7 +10,17 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { createRelay, ensureBuild, startHookline, tempDir } from './setup';
-import { combineLoads, fmt, payload, runLoad, runOpenLoad, startProcess, stopProcess } from './support';
+import {
+  combineLoads,
+  cpuMs,
+  fmt,
+  payload,
+  runLoad,
+  runOpenLoad,
+  startProcess,
+  stopProcess,
+  type LoadResult,
+} from './support';
 
 const SECONDS = Number(process.env.BENCH_SECONDS || 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 32);
@@ -72,9 +82,25 @@ async function main() {
       { PORT: String(BARE_PORT), BARE_DB: path.join(bareDir, 'bare.db') },
       'bare ready',
     );
-    const bareLoad = (seconds: number) =>
-      runLoad({ url: `http://127.0.0.1:${BARE_PORT}`, path: '/', body, connections: CONNECTIONS, seconds });
-    await bareLoad(WARMUP_SECONDS);
+    const barePid = bare.pid;
+    /** CPU the bare server used in its measured halves (ms); null where /proc cannot tell (support.ts, cpuMs). */
+    let bareCpu: number | null = 0;
+    const bareLoad = async (seconds: number, measured = true) => {
+      const cpuBefore = cpuMs(barePid);
+      const result = await runLoad({
+        url: `http://127.0.0.1:${BARE_PORT}`,
+        path: '/',
+        body,
+        connections: CONNECTIONS,
+        seconds,
+      });
+      const cpuAfter = cpuMs(barePid);
+      if (measured)
+        bareCpu =
+          bareCpu === null || cpuBefore === null || cpuAfter === null ? null : bareCpu + cpuAfter - cpuBefore;
+      return result;
+    };
+    await bareLoad(WARMUP_SECONDS, false);
     console.log('measuring bare (first half)');
     const bareBefore = await bareLoad(SECONDS / 2);
 
@@ -94,6 +120,7 @@ async function main() {
     const loadStart = Date.now();
     console.log('measuring hookline'); // phase markers let a sampler (top, perf, /proc) pick the load window
     const monoStart = process.hrtime.bigint() / 1000n;
+    const cpuStart = cpuMs(app.proc.pid);
     const hl = await runLoad({
       url: app.base,
       path: hookPath,
@@ -102,6 +129,7 @@ async function main() {
       seconds: SECONDS,
     });
     const loadEnd = Date.now();
+    const cpuEnd = cpuMs(app.proc.pid);
     const sinkAtLoadEnd = await delivered();
     // Monotonic µs, the clock of a --cpu-prof profile: lets a profile be cut to the measured load alone.
     if (process.env.BENCH_NODE_ARGS) {
@@ -156,6 +184,15 @@ async function main() {
       `  bare before / after    ${Math.round(bareBefore.rps)} / ${Math.round(bareAfter.rps)} accepted/s`,
     );
     console.log(`ratio hookline/bare      ${(hl.rps / bareResult.rps).toFixed(2)}`);
+    if (cpuStart !== null && cpuEnd !== null && bareCpu !== null) {
+      // What each server's process used (all its threads), per answer and in cores: shows whether a server is
+      // bound by the CPU or by waiting (Hookline on two cores: ~1.05 cores, its answers waiting on its commits).
+      const cpu = (ms: number, r: LoadResult) =>
+        `${Math.round((ms * 1000) / (r.ok + r.non2xx))} µs (${(ms / 1000 / r.seconds).toFixed(2)} cores)`;
+      console.log(
+        `server CPU per answer    hookline ${cpu(cpuEnd - cpuStart, hl)}, bare ${cpu(bareCpu, bareResult)}`,
+      );
+    }
     console.log(`events stored during load ${events.n}; runs by status ${JSON.stringify(counts)}`);
     console.log(
       `sink received ${sinkCount.count - sinkAtLoadStart} (${sinkAtLoadEnd.count - sinkAtLoadStart} by the end of the load); backlog drained ${drainedAt ? ((drainedAt - loadEnd) / 1000).toFixed(1) + ' s after the load' : WORKER_OFF ? 'n/a (worker off)' : 'NOT within 120 s'}`,

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 
 export interface LoadResult {
@@ -226,6 +227,19 @@ export async function runOpenLoad(
   await Promise.all(requests);
   return client.finish((performance.now() - start) / 1000);
 }
+
+/** CPU time (user + system, all threads, ms) a process has used so far, from /proc (Linux); null elsewhere. */
+export function cpuMs(pid: number | undefined): number | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+/** USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK). */
+const CLOCK_TICKS = 100;
 
 export function startProcess(
   args: string[],
