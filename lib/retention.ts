@@ -1,5 +1,6 @@
 import { getDbHandle } from '@/db/client';
 import { logger } from '@/lib/log/logger';
+import { idFloor } from '@/lib/runs/id-time';
 
 export const DEFAULT_RETENTION_DAYS = 30;
 const BATCH = 500;
@@ -26,15 +27,16 @@ export async function pruneHistory(options: { now?: number; days?: number } = {}
   const { sqlite } = getDbHandle();
   const now = options.now ?? Date.now();
   const cutoff = now - (options.days ?? retentionDays()) * 86_400_000;
+  // Ids sort by creation time (lib/runs/id-time.ts): the oldest events are the lowest ids, on the primary key.
   const deleteEvents = sqlite.prepare(
-    `delete from events where id in (select id from events where received_at < ? limit ${BATCH})`,
+    `delete from events where id in (select id from events where id < ? limit ${BATCH})`,
   );
   const deleteDedupe = sqlite.prepare(
     `delete from event_dedupe where rowid in (select rowid from event_dedupe where created_at < ? limit ${BATCH})`,
   );
   const result: PruneResult = { events: 0, dedupeKeys: 0, batches: 0 };
   for (;;) {
-    const n = deleteEvents.run(cutoff).changes;
+    const n = deleteEvents.run(idFloor('evt', cutoff)).changes;
     result.events += n;
     result.batches++;
     if (n > 0) logger.info({ batch: result.batches, events: n, cutoff }, 'Prune batch');

@@ -12,9 +12,9 @@ const EVALUATE_EVERY_MS = 20_000;
 const RATE_WINDOW_MS = 15 * 60_000;
 /**
  * Requests refused for a bad or missing signature since `?`, per hook. Read through events_rejected_idx, which holds
- * only rejected requests (a few hundred per hook at most): 0.2 ms. Through events_received_idx it read every event
- * of the window on the event loop every 20 s: 515 ms per million events, and 15 minutes at 4,000 webhooks/s are 3.6
- * million.
+ * only rejected requests (a few hundred per hook at most): 0.2 ms. Through an index on received_at (since dropped)
+ * it read every event of the window on the event loop every 20 s: 515 ms per million events, and 15 minutes at 4,000
+ * webhooks/s are 3.6 million.
  */
 const BAD_SIGNATURES_SQL = `select hook_id, user_id, count(*) as n from events indexed by events_rejected_idx
   where outcome = 'rejected' and received_at > ? and reject_status = 401 and hook_id is not null

@@ -48,7 +48,7 @@ export function databaseBytes(): number {
 export function getRetentionOverview(user: Viewer): RetentionOverview {
   assertAdmin(user);
   const { sqlite } = getDbHandle();
-  const oldest = sqlite.prepare(`select received_at from events order by received_at limit 1`).get() as
+  const oldest = sqlite.prepare(`select received_at from events order by id limit 1`).get() as
     { received_at: number } | undefined;
   const count = sqlite.prepare(`select count(*) as n from events`).get() as { n: number };
   return {

@@ -46,8 +46,13 @@ function insertAutomation(userId: string, name: string, hookId: string): string 
   return id;
 }
 
-function insertEvent(userId: string, hookId: string, body: unknown, receivedAt = Date.now()): string {
-  const id = newId('evt');
+/** An event as ingest stores it; one received in the past gets an id of that time, as ids sort by creation time. */
+function insertEvent(userId: string, hookId: string, body: unknown, receivedAt?: number): string {
+  const id =
+    receivedAt === undefined
+      ? newId('evt')
+      : idFloor('evt', receivedAt).slice(0, -16) + newId('evt').slice(-16);
+  receivedAt ??= Date.now();
   const text = JSON.stringify(body);
   sqlite()
     .prepare(
@@ -273,10 +278,14 @@ describe('dashboard and prune', () => {
   it('prunes old events with their runs and their search index entries', async () => {
     const old = insertEvent(alice.id, hookA, { word: 'ancientword' }, Date.now() - 40 * 86_400_000);
     insertRun(alice.id, autoA, old, hookA, 'succeeded', Date.now() - 40 * 86_400_000);
+    const recent = insertEvent(alice.id, hookA, { word: 'recentword' }, Date.now() - 29 * 86_400_000);
     expect(listRuns(alice, { q: 'ancientword' }).items).toHaveLength(1);
     const result = await pruneHistory({ days: 30 });
     expect(result.events).toBe(1);
     expect(listRuns(alice, { eventId: old }).items).toHaveLength(0);
+    expect(sqlite().prepare(`select id from events where id in (?, ?)`).pluck().all(old, recent)).toEqual([
+      recent,
+    ]);
     const fts = sqlite()
       .prepare(`select count(*) as n from events_fts where events_fts match '"ancientword"'`)
       .get();

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { idFloor } from '@/lib/runs/id-time';
 import { createApiUser, hookPath, type ApiClient } from '../support/api';
 import { startSink, type Sink } from '../support/sink';
 import { runCli, startServer, waitFor, type TestServer } from '../support/server';
@@ -183,16 +184,24 @@ describe('prune', () => {
     const run = await finishedRunOf(eventId);
     expect((await alice.ok('GET', '/api/v1/runs?q=xylophone')).items).toHaveLength(1);
     const db = new Database(server.dbPath);
+    let oldId = '';
     try {
       db.pragma('busy_timeout = 5000');
-      db.prepare(`update events set received_at = ? where id = ?`).run(Date.now() - 40 * 86_400_000, eventId);
+      // 40 days old: pruning goes by id (ids sort by creation time, lib/retention.ts), so the event gets an id of then.
+      const receivedAt = Date.now() - 40 * 86_400_000;
+      oldId = idFloor('evt', receivedAt).slice(0, -16) + eventId.slice(-16);
+      db.transaction(() => {
+        db.pragma('defer_foreign_keys = ON'); // the event and its runs agree again at the commit
+        db.prepare(`update events set id = ?, received_at = ? where id = ?`).run(oldId, receivedAt, eventId);
+        db.prepare(`update runs set event_id = ? where event_id = ?`).run(oldId, eventId);
+      })();
     } finally {
       db.close();
     }
     const result = await runCli(['prune', '--days', '30'], { DATABASE_URL: `file:${server.dbPath}` });
     expect(result.code).toBe(0);
     expect((await alice.call('GET', `/api/v1/runs/${run.id}`)).status).toBe(404);
-    expect((await alice.ok('GET', `/api/v1/runs?eventId=${eventId}`)).items).toHaveLength(0);
+    expect((await alice.ok('GET', `/api/v1/runs?eventId=${oldId}`)).items).toHaveLength(0);
     expect((await alice.ok('GET', '/api/v1/runs?q=xylophone')).items).toHaveLength(0);
     expect((await alice.ok('GET', '/api/v1/runs?q=bravo')).items).toHaveLength(1);
   });
