@@ -50,7 +50,7 @@ interface Writer {
 let writer: Writer | null = null;
 
 function threadWriter(file: string): Writer {
-  const calls = threadCalls<{ items: WriteItem[] }, { results: StoreResult[] }>(
+  const calls = threadCalls<{ items: WriteItem[] }, { results: string }>(
     startDbThread('lib/ingest/writer-thread.ts', file, {}, 'HOOKLINE_INGEST_THREAD_ARGS'),
     'Ingest writer',
     () => {
@@ -58,7 +58,10 @@ function threadWriter(file: string): Writer {
     },
   );
   const self: Writer = {
-    write: (items, done) => calls.call({ items }, (error, reply) => done(error, reply?.results)),
+    write: (items, done) =>
+      calls.call({ items }, (error, reply) =>
+        done(error, reply && (JSON.parse(reply.results) as StoreResult[])),
+      ),
     stop: () => calls.stop(),
   };
   return self;

