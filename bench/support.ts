@@ -228,6 +228,9 @@ export async function runOpenLoad(
   return client.finish((performance.now() - start) / 1000);
 }
 
+/** USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK). */
+const CLOCK_TICKS = 100;
+
 /** CPU time (user + system, all threads, ms) a process has used so far, from /proc (Linux); null elsewhere. */
 export function cpuMs(pid: number | undefined): number | null {
   try {
@@ -238,8 +241,6 @@ export function cpuMs(pid: number | undefined): number | null {
     return null;
   }
 }
-/** USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK). */
-const CLOCK_TICKS = 100;
 
 export function startProcess(
   args: string[],
