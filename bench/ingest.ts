@@ -12,7 +12,6 @@ import path from 'node:path';
 import { createRelay, ensureBuild, startHookline, tempDir } from './setup';
 import {
   combineLoads,
-  cpuMs,
   fmt,
   payload,
   runLoad,
@@ -83,24 +82,16 @@ async function main() {
       'bare ready',
     );
     const barePid = bare.pid;
-    /** CPU the bare server used in its measured halves (ms); null where /proc cannot tell (support.ts, cpuMs). */
-    let bareCpu: number | null = 0;
-    const bareLoad = async (seconds: number, measured = true) => {
-      const cpuBefore = cpuMs(barePid);
-      const result = await runLoad({
+    const bareLoad = (seconds: number) =>
+      runLoad({
         url: `http://127.0.0.1:${BARE_PORT}`,
         path: '/',
         body,
         connections: CONNECTIONS,
         seconds,
+        pid: barePid,
       });
-      const cpuAfter = cpuMs(barePid);
-      if (measured)
-        bareCpu =
-          bareCpu === null || cpuBefore === null || cpuAfter === null ? null : bareCpu + cpuAfter - cpuBefore;
-      return result;
-    };
-    await bareLoad(WARMUP_SECONDS, false);
+    await bareLoad(WARMUP_SECONDS);
     console.log('measuring bare (first half)');
     const bareBefore = await bareLoad(SECONDS / 2);
 
@@ -120,16 +111,15 @@ async function main() {
     const loadStart = Date.now();
     console.log('measuring hookline'); // phase markers let a sampler (top, perf, /proc) pick the load window
     const monoStart = process.hrtime.bigint() / 1000n;
-    const cpuStart = cpuMs(app.proc.pid);
     const hl = await runLoad({
       url: app.base,
       path: hookPath,
       body,
       connections: CONNECTIONS,
       seconds: SECONDS,
+      pid: app.proc.pid,
     });
     const loadEnd = Date.now();
-    const cpuEnd = cpuMs(app.proc.pid);
     const sinkAtLoadEnd = await delivered();
     // Monotonic µs, the clock of a --cpu-prof profile: lets a profile be cut to the measured load alone.
     if (process.env.BENCH_NODE_ARGS) {
@@ -184,13 +174,13 @@ async function main() {
       `  bare before / after    ${Math.round(bareBefore.rps)} / ${Math.round(bareAfter.rps)} accepted/s`,
     );
     console.log(`ratio hookline/bare      ${(hl.rps / bareResult.rps).toFixed(2)}`);
-    if (cpuStart !== null && cpuEnd !== null && bareCpu !== null) {
+    if (hl.cpuMs !== null && bareResult.cpuMs !== null) {
       // What each server's process used (all its threads), per answer and in cores: shows whether a server is
       // bound by the CPU or by waiting (Hookline on two cores: ~1.05 cores, its answers waiting on its commits).
       const cpu = (ms: number, r: LoadResult) =>
         `${Math.round((ms * 1000) / (r.ok + r.non2xx))} µs (${(ms / 1000 / r.seconds).toFixed(2)} cores)`;
       console.log(
-        `server CPU per answer    hookline ${cpu(cpuEnd - cpuStart, hl)}, bare ${cpu(bareCpu, bareResult)}`,
+        `server CPU per answer    hookline ${cpu(hl.cpuMs, hl)}, bare ${cpu(bareResult.cpuMs, bareResult)}`,
       );
     }
     console.log(`events stored during load ${events.n}; runs by status ${JSON.stringify(counts)}`);

@@ -13,6 +13,8 @@ export interface LoadResult {
   max: number;
   /** Every answer's latency, sorted (ms): lets two loads' figures be combined (`combineLoads`). */
   latencies: number[];
+  /** CPU the server's process used over the load (ms), when runLoad was given its pid and /proc can tell. */
+  cpuMs: number | null;
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -42,6 +44,7 @@ export function combineLoads(a: LoadResult, b: LoadResult): LoadResult {
     p99: percentile(latencies, 99),
     max: latencies.at(-1) ?? 0,
     latencies,
+    cpuMs: a.cpuMs === null || b.cpuMs === null ? null : a.cpuMs + b.cpuMs,
   };
 }
 
@@ -170,16 +173,21 @@ function loadClient(target: LoadTarget, connections: number) {
         p99: percentile(latencies, 99),
         max: latencies.at(-1) ?? 0,
         latencies,
+        cpuMs: null,
       };
     },
   };
 }
 
-/** Closed-loop load: `connections` keep-alive connections, each sending the next request when the last returns. */
+/**
+ * Closed-loop load: `connections` keep-alive connections, each sending the next request when the last returns. With
+ * `pid`, the result carries the CPU that process used meanwhile (all its threads).
+ */
 export async function runLoad(
-  options: LoadTarget & { connections: number; seconds: number },
+  options: LoadTarget & { connections: number; seconds: number; pid?: number },
 ): Promise<LoadResult> {
   const client = loadClient(options, options.connections);
+  const cpuBefore = options.pid === undefined ? null : processCpuMs(options.pid);
   const start = performance.now();
   const end = start + options.seconds * 1000;
   // BENCH_TRACE=1: the accepted rate of every quarter second on stderr, to see a ramp-up or a stall.
@@ -200,7 +208,10 @@ export async function runLoad(
     clearInterval(trace);
     process.stderr.write('\n');
   }
-  return client.finish((performance.now() - start) / 1000);
+  const cpuAfter = options.pid === undefined ? null : processCpuMs(options.pid);
+  const result = await client.finish((performance.now() - start) / 1000);
+  if (cpuBefore !== null && cpuAfter !== null) result.cpuMs = cpuAfter - cpuBefore;
+  return result;
 }
 
 /**
@@ -232,7 +243,7 @@ export async function runOpenLoad(
 const CLOCK_TICKS = 100;
 
 /** CPU time (user + system, all threads, ms) a process has used so far, from /proc (Linux); null elsewhere. */
-export function cpuMs(pid: number | undefined): number | null {
+function processCpuMs(pid: number): number | null {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

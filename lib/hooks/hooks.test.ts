@@ -5,11 +5,12 @@ import { decrypt } from '@/lib/crypto/encryption';
 import { ValidationError } from '@/lib/errors';
 import { getEvent, listEvents, replayEvent } from '@/lib/events/events';
 import { newId } from '@/lib/ids';
-import { useTempDatabase } from '@/test/support/db';
+import { idAt, useTempDatabase } from '@/test/support/db';
 import {
   createHook,
   deleteHook,
   getHook,
+  hookStats,
   hookUrl,
   listHooks,
   readVerification,
@@ -143,6 +144,36 @@ describe('hooks', () => {
     expect(hookUrl(regenerated.token, 'http://h:1/')).toBe(`http://h:1/h/${regenerated.token}`);
     deleteHook(alice, mine.id);
     expect(() => getHook(alice, mine.id)).toThrow('Hook not found');
+  });
+});
+
+describe('hook stats', () => {
+  it("counts each outcome of the last 24 h, by the events' ids, for the owner only", () => {
+    const hook = createHook(alice, { name: 'counted' });
+    const now = Date.now();
+    // An event received `hoursAgo` hours ago, with the id ingest would have given it then (ids sort by time).
+    const add = (outcome: 'accepted' | 'duplicate' | 'rejected', hoursAgo: number, userId = alice.id) => {
+      const receivedAt = now - hoursAgo * 3600_000;
+      getDb()
+        .insert(events)
+        .values({
+          id: idAt('evt', receivedAt),
+          userId,
+          hookId: hook.id,
+          source: 'webhook',
+          outcome,
+          method: 'POST',
+          receivedAt,
+        })
+        .run();
+    };
+    add('accepted', 0);
+    add('accepted', 23);
+    add('duplicate', 1);
+    add('rejected', 2);
+    add('accepted', 25); // before the window
+    add('accepted', 0, bob.id); // not alice's
+    expect(hookStats(alice, [hook.id], now).get(hook.id)).toEqual({ accepted: 2, duplicate: 1, rejected: 1 });
   });
 });
 

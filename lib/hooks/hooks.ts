@@ -6,6 +6,7 @@ import { decrypt, encrypt } from '@/lib/crypto/encryption';
 import { env } from '@/lib/env';
 import { NotFoundError, ValidationError } from '@/lib/errors';
 import { newId, randomToken } from '@/lib/ids';
+import { idFloor } from '@/lib/runs/id-time';
 import type { VerificationConfig } from '@/lib/signatures';
 import type { SessionUser } from '@/lib/users/users';
 import { parseInput } from '@/lib/validation';
@@ -217,7 +218,10 @@ export interface HookStats {
   rejected: number;
 }
 
-/** Per-hook request counts over the last 24 h, for the hooks list. */
+/**
+ * Per-hook request counts over the last 24 h, for the hooks list: an id range on events_hook_idx per hook (ids sort by
+ * creation time), not every event the hook ever had.
+ */
 export function hookStats(user: Owner, hookIds: string[], now = Date.now()): Map<string, HookStats> {
   const stats = new Map<string, HookStats>();
   for (const id of hookIds) stats.set(id, { accepted: 0, duplicate: 0, rejected: 0 });
@@ -229,7 +233,7 @@ export function hookStats(user: Owner, hookIds: string[], now = Date.now()): Map
       and(
         eq(events.userId, user.id),
         inArray(events.hookId, hookIds),
-        gte(events.receivedAt, now - 24 * 3600_000),
+        gte(events.id, idFloor('evt', now - 24 * 3600_000)),
       ),
     )
     .groupBy(events.hookId, events.outcome)

@@ -3,7 +3,7 @@ import { getDbHandle } from '@/db/client';
 import { NotFoundError, ValidationError } from '@/lib/errors';
 import { newId } from '@/lib/ids';
 import { pruneHistory } from '@/lib/retention';
-import { useTempDatabase } from '@/test/support/db';
+import { idAt, useTempDatabase } from '@/test/support/db';
 import { getDashboard } from './dashboard';
 import { getRunDetail, toApiRun } from './detail';
 import { idFloor } from './id-time';
@@ -48,10 +48,7 @@ function insertAutomation(userId: string, name: string, hookId: string): string 
 
 /** An event as ingest stores it; one received in the past gets an id of that time, as ids sort by creation time. */
 function insertEvent(userId: string, hookId: string, body: unknown, receivedAt?: number): string {
-  const id =
-    receivedAt === undefined
-      ? newId('evt')
-      : idFloor('evt', receivedAt).slice(0, -16) + newId('evt').slice(-16);
+  const id = receivedAt === undefined ? newId('evt') : idAt('evt', receivedAt);
   receivedAt ??= Date.now();
   const text = JSON.stringify(body);
   sqlite()

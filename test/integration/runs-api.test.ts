@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { idFloor } from '@/lib/runs/id-time';
+import { idAt } from '@/test/support/db';
 import { createApiUser, hookPath, type ApiClient } from '../support/api';
 import { startSink, type Sink } from '../support/sink';
 import { runCli, startServer, waitFor, type TestServer } from '../support/server';
@@ -189,7 +189,7 @@ describe('prune', () => {
       db.pragma('busy_timeout = 5000');
       // 40 days old: pruning goes by id (ids sort by creation time, lib/retention.ts), so the event gets an id of then.
       const receivedAt = Date.now() - 40 * 86_400_000;
-      oldId = idFloor('evt', receivedAt).slice(0, -16) + eventId.slice(-16);
+      oldId = idAt('evt', receivedAt);
       db.transaction(() => {
         db.pragma('defer_foreign_keys = ON'); // the event and its runs agree again at the commit
         db.prepare(`update events set id = ?, received_at = ? where id = ?`).run(oldId, receivedAt, eventId);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { closeDb, getDb, getDbHandle } from '@/db/client';
 import { hooks, users } from '@/db/schema';
 import { newId } from '@/lib/ids';
+import { idFloor } from '@/lib/runs/id-time';
 
 /**
  * Points the process-wide database at a fresh file with the real migrations (unit tests in lib/).
@@ -49,4 +50,12 @@ export function addHook(id: string, owner: string, name = id): void {
       updatedAt: now,
     })
     .run();
+}
+
+/**
+ * An id as newId would have made it at `ms` (time part, then 16 random characters): for rows that must look as old
+ * as their timestamps, since time filters and pruning go by id (lib/runs/id-time.ts).
+ */
+export function idAt(prefix: string, ms: number): string {
+  return idFloor(prefix, ms).slice(0, -16) + newId(prefix).slice(-16);
 }
