@@ -37,6 +37,20 @@ const BARE_PORT = 4703;
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP || 5);
 const body = payload(1024);
 
+const METRICS_TOKEN = 'bench-metrics';
+
+/**
+ * The young-generation GCs of Hookline's event loop so far (count, seconds), from its /metrics. Each one stops every
+ * request in flight, and under churn they can take 10 ms each (lib/churn-table.ts): printed to catch that.
+ */
+async function youngGcs(base: string): Promise<{ count: number; seconds: number }> {
+  const res = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  const text = await res.text();
+  const read = (name: string) =>
+    Number(new RegExp(`^${name}\\{kind="minor"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  return { count: read('nodejs_gc_duration_seconds_count'), seconds: read('nodejs_gc_duration_seconds_sum') };
+}
+
 async function delivered(): Promise<{ count: number }> {
   return (await (await fetch(`http://127.0.0.1:${SINK_PORT}/__count`)).json()) as { count: number };
 }
@@ -95,7 +109,10 @@ async function main() {
     console.log('measuring bare (first half)');
     const bareBefore = await bareLoad(SECONDS / 2);
 
-    app = await startHookline(HOOKLINE_PORT, WORKER_OFF ? { HOOKLINE_WORKER: 'off' } : {});
+    app = await startHookline(HOOKLINE_PORT, {
+      HOOKLINE_METRICS_TOKEN: METRICS_TOKEN,
+      ...(WORKER_OFF ? { HOOKLINE_WORKER: 'off' } : {}),
+    });
     const { path: hookPath } = await createRelay(
       app,
       `http://127.0.0.1:${SINK_PORT}/sink`,
@@ -111,6 +128,7 @@ async function main() {
     const loadStart = Date.now();
     console.log('measuring hookline'); // phase markers let a sampler (top, perf, /proc) pick the load window
     const monoStart = process.hrtime.bigint() / 1000n;
+    const gcBefore = await youngGcs(app.base);
     const hl = await runLoad({
       url: app.base,
       path: hookPath,
@@ -120,6 +138,7 @@ async function main() {
       pid: app.proc.pid,
     });
     const loadEnd = Date.now();
+    const gcAfter = await youngGcs(app.base);
     const sinkAtLoadEnd = await delivered();
     // Monotonic µs, the clock of a --cpu-prof profile: lets a profile be cut to the measured load alone.
     if (process.env.BENCH_NODE_ARGS) {
@@ -183,6 +202,11 @@ async function main() {
         `server CPU per answer    hookline ${cpu(hl.cpuMs, hl)}, bare ${cpu(bareResult.cpuMs, bareResult)}`,
       );
     }
+    const gcs = gcAfter.count - gcBefore.count;
+    const gcMs = (gcAfter.seconds - gcBefore.seconds) * 1000;
+    console.log(
+      `event loop's young GCs  ${gcs} in the load, ${gcs ? (gcMs / gcs).toFixed(1) : '-'} ms each, ${Math.round(gcMs / hl.seconds)} ms/s`,
+    );
     console.log(`events stored during load ${events.n}; runs by status ${JSON.stringify(counts)}`);
     console.log(
       `sink received ${sinkCount.count - sinkAtLoadStart} (${sinkAtLoadEnd.count - sinkAtLoadStart} by the end of the load); backlog drained ${drainedAt ? ((drainedAt - loadEnd) / 1000).toFixed(1) + ' s after the load' : WORKER_OFF ? 'n/a (worker off)' : 'NOT within 120 s'}`,

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { ChurnTable } from '@/lib/churn-table';
 import { errorFields, logger } from '@/lib/log/logger';
 import { autoCheckpointPages } from './client';
 
@@ -54,7 +55,9 @@ export function threadCalls<Call extends object, Reply extends object>(
   name: string,
   onExit?: () => void,
 ): ThreadCalls<Call, Reply> {
-  const inFlight = new Map<number, Answered<Reply>>();
+  // Not a Map: a call comes and goes per batch, and a churned Map keeps its callers' requests alive through young GCs
+  // (lib/churn-table.ts).
+  const inFlight = new ChurnTable<Answered<Reply>>();
   let nextId = 1;
   let stopped: (() => void) | null = null;
   let stopping: Promise<void> | null = null;

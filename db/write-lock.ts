@@ -10,6 +10,12 @@ const ENV_KEY = 'hookline.writeLock';
 const DEPTH_KEY = Symbol.for('hookline.writeLock.depth');
 /** A holder this long is taken to have died holding the lock (a terminated thread): SQLite decides from then on. */
 const STEAL_AFTER_MS = 2_000;
+/** The lock's shared words: who holds it (threadId + 1, or 0), how many threads wait for it, who last handed it on. */
+const HOLDER = 0;
+const WAITERS = 1;
+const HANDED = 2;
+/** How long a thread that released the lock while others waited lets them take it first. */
+const HAND_OVER_MS = 2;
 
 let word: Int32Array | null = null;
 
@@ -17,7 +23,7 @@ function lockWord(): Int32Array {
   if (word) return word;
   let shared = getEnvironmentData(ENV_KEY) as SharedArrayBuffer | undefined;
   if (!shared) {
-    shared = new SharedArrayBuffer(4);
+    shared = new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT);
     // Threads started from now on get the same memory (environment data is copied into every new thread, and a
     // SharedArrayBuffer is shared, not copied). Only the main thread creates it, before it starts any thread.
     if (isMainThread) setEnvironmentData(ENV_KEY, shared);
@@ -31,25 +37,41 @@ function depth(): { n: number } {
 }
 
 function acquire(lock: Int32Array, me: number): void {
-  if (Atomics.compareExchange(lock, 0, 0, me) === 0) return;
-  const deadline = performance.now() + STEAL_AFTER_MS;
-  for (;;) {
-    const holder = Atomics.load(lock, 0);
-    if (holder === 0) {
-      if (Atomics.compareExchange(lock, 0, 0, me) === 0) return;
-      continue;
+  // A thread that released the lock while others waited lets one of them have it first. Otherwise a thread that
+  // commits in a loop takes it straight back, before the waiter it woke gets a core, and on a busy machine the
+  // checkpointer's RESTART (db/checkpoint-thread.ts) waited through thousands of commits.
+  if (Atomics.load(lock, HANDED) === me) {
+    Atomics.store(lock, HANDED, 0);
+    const waiting = Atomics.load(lock, WAITERS);
+    if (waiting > 0) Atomics.wait(lock, WAITERS, waiting, HAND_OVER_MS);
+  }
+  if (Atomics.compareExchange(lock, HOLDER, 0, me) === 0) return;
+  Atomics.add(lock, WAITERS, 1);
+  try {
+    const deadline = performance.now() + STEAL_AFTER_MS;
+    for (;;) {
+      const holder = Atomics.load(lock, HOLDER);
+      if (holder === 0) {
+        if (Atomics.compareExchange(lock, HOLDER, 0, me) === 0) return;
+        continue;
+      }
+      if (performance.now() > deadline) {
+        if (Atomics.compareExchange(lock, HOLDER, holder, me) === holder) return;
+        continue;
+      }
+      Atomics.wait(lock, HOLDER, holder, 20);
     }
-    if (performance.now() > deadline) {
-      if (Atomics.compareExchange(lock, 0, holder, me) === holder) return;
-      continue;
-    }
-    Atomics.wait(lock, 0, holder, 20);
+  } finally {
+    Atomics.sub(lock, WAITERS, 1);
+    Atomics.notify(lock, WAITERS); // the thread that handed the lock on goes on at once
   }
 }
 
 function release(lock: Int32Array, me: number): void {
   // Not ours any more if it was taken over after STEAL_AFTER_MS: leave it to its new holder.
-  if (Atomics.compareExchange(lock, 0, me, 0) === me) Atomics.notify(lock, 0, 1);
+  if (Atomics.compareExchange(lock, HOLDER, me, 0) !== me) return;
+  if (Atomics.load(lock, WAITERS) > 0) Atomics.store(lock, HANDED, me);
+  Atomics.notify(lock, HOLDER, 1);
 }
 
 /** Runs `fn` holding the process's write lock; re-entrant within a thread (nested transactions are savepoints). */

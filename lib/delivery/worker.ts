@@ -1,4 +1,5 @@
 import { getWorkerDbHandle } from '@/db/client';
+import { ChurnTable } from '@/lib/churn-table';
 import { ALERT_JOB_KIND, deliverAlertJob } from '@/lib/alerts/notify';
 import { destinationGate } from '@/lib/destinations/gate';
 import { deliveryAllowance } from '@/lib/ingest/pressure';
@@ -68,7 +69,8 @@ export function startWorker(options: WorkerOptions = {}): Worker {
   const allowanceNow = options.allowance ?? deliveryAllowance;
   const { sqlite } = getWorkerDbHandle();
 
-  const running = new Map<string, { job: Job; promise: Promise<void> }>();
+  // Jobs come and go per delivery: not a Map (lib/churn-table.ts).
+  const running = new ChurnTable<{ job: Job; promise: Promise<void> }>();
   /** Running jobs that still hold their slot (see `run`). */
   let active = 0;
   const unstarted: Job[] = [];

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { ChurnTable } from '@/lib/churn-table';
 
 // In-process admission for outgoing requests per destination host: operator pause and the circuit breaker (jobs
 // wait), a token bucket for max requests per second (jobs wait, never fail), and max concurrency. The controls
@@ -53,7 +54,8 @@ export class DestinationGate {
   private loadedAt = -Infinity;
   private loadedVersion = -1;
   private readonly buckets = new Map<string, Bucket>();
-  private readonly inflight = new Map<string, number>();
+  // A host's count leaves the table whenever it falls to 0, as often as every delivery: not a Map (lib/churn-table.ts).
+  private readonly inflight = new ChurnTable<number>();
   private readonly reserved = new Map<string, number>();
   private statement: { sqlite: Database.Database; stmt: Database.Statement } | null = null;
 

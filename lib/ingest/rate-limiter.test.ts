@@ -66,6 +66,19 @@ describe('RateLimiter', () => {
     expect(limiter.size).toBe(1); // two idle buckets go per call; only 'busy' remains
   });
 
+  it('forgets idle buckets behind a busy one within a second', () => {
+    const clock = manualClock();
+    const limiter = new RateLimiter({ now: clock.now });
+    limiter.take('busy', 1, 1_000); // first in line, and far from full all along
+    for (let i = 0; i < 100; i++) limiter.take(`hook-${i}`, 10, 10);
+    clock.advance(999);
+    for (let i = 0; i < 10; i++) limiter.take('busy', 1, 1_000);
+    expect(limiter.size).toBe(101); // 'busy' is still first in line, and not idle
+    clock.advance(1);
+    for (let i = 0; i < 60; i++) limiter.take('busy', 1, 1_000);
+    expect(limiter.size).toBe(1); // a second after it last moved, it moved to the back
+  });
+
   it('never remembers more than maxBuckets keys', () => {
     const limiter = new RateLimiter({ now: manualClock().now, maxBuckets: 50 });
     for (let i = 0; i < 1_000; i++) limiter.take(`ip-${i}`, 1, 1);

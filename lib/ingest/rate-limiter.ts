@@ -3,6 +3,8 @@ interface Bucket {
   updatedAt: number;
   /** When this bucket would be full again; from then on forgetting it changes nothing. */
   fullAt: number;
+  /** When it last moved to the back of the least-recently-used order. */
+  movedAt: number;
 }
 
 export type TakeResult = { ok: true } | { ok: false; retryAfterSeconds: number };
@@ -17,12 +19,19 @@ export interface RateLimiterOptions {
 const DEFAULT_MAX_BUCKETS = 10_000;
 /** Idle buckets examined per call: keeps each call O(1) while memory still shrinks. */
 const EVICTIONS_PER_TAKE = 2;
+/**
+ * A bucket in use moves to the back of the order at most this often, and is otherwise updated where it is: a Map
+ * whose entries are deleted and set again on every request keeps its garbage alive through young GCs
+ * (lib/churn-table.ts). So the order is least recently used to within a second.
+ */
+const REORDER_MS = 1_000;
 
 /** In-memory token buckets, one per key (e.g. a hook id). */
 export class RateLimiter {
   private readonly now: () => number;
   private readonly maxBuckets: number;
-  // Map iteration order is insertion order; re-inserting on use keeps it least-recently-used first.
+  // Map iteration order is insertion order; re-inserting on use (at most once a second) keeps it least-recently-used
+  // first.
   private readonly buckets = new Map<string, Bucket>();
 
   constructor(opts: RateLimiterOptions = {}) {
@@ -44,14 +53,20 @@ export class RateLimiter {
       // A clock that steps backwards must not mint tokens.
       const elapsedSeconds = Math.max(0, now - bucket.updatedAt) / 1000;
       tokens = Math.min(capacity, bucket.tokens + elapsedSeconds * perSecond);
-      this.buckets.delete(key);
     }
 
     const ok = tokens >= 1;
     if (ok) tokens -= 1;
     const fullAt = now + ((capacity - tokens) / perSecond) * 1000;
-    this.buckets.set(key, { tokens, updatedAt: now, fullAt });
-    if (this.buckets.size > this.maxBuckets) this.evictOldest();
+    if (bucket !== undefined && Math.abs(now - bucket.movedAt) < REORDER_MS) {
+      bucket.tokens = tokens;
+      bucket.updatedAt = now;
+      bucket.fullAt = fullAt;
+    } else {
+      if (bucket !== undefined) this.buckets.delete(key);
+      this.buckets.set(key, { tokens, updatedAt: now, fullAt, movedAt: now });
+      if (this.buckets.size > this.maxBuckets) this.evictOldest();
+    }
 
     if (ok) return { ok: true };
     return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / perSecond)) };
