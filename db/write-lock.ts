@@ -10,12 +10,18 @@ const ENV_KEY = 'hookline.writeLock';
 const DEPTH_KEY = Symbol.for('hookline.writeLock.depth');
 /** A holder this long is taken to have died holding the lock (a terminated thread): SQLite decides from then on. */
 const STEAL_AFTER_MS = 2_000;
-/** The lock's shared words: who holds it (threadId + 1, or 0), how many threads wait for it, who last handed it on. */
+/** The lock's shared words: who holds it (threadId + 1, or 0), and how many threads wait for it. */
 const HOLDER = 0;
 const WAITERS = 1;
-const HANDED = 2;
-/** How long a thread that released the lock while others waited lets them take it first. */
+/**
+ * A thread that takes the lock again within this long of releasing it while others waited is committing in a loop:
+ * it lets a waiter have the lock first, for at most HAND_OVER_MS. (The ingest writer comes back only after its WAL
+ * flush, ~0.7 ms: by then a waiter had its chance, and the writer does not stop for it.)
+ */
+const HAND_OVER_WINDOW_MS = 0.25;
 const HAND_OVER_MS = 2;
+/** When this thread last released the lock while others waited. */
+let handedOverAt = -Infinity;
 
 let word: Int32Array | null = null;
 
@@ -23,7 +29,7 @@ function lockWord(): Int32Array {
   if (word) return word;
   let shared = getEnvironmentData(ENV_KEY) as SharedArrayBuffer | undefined;
   if (!shared) {
-    shared = new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT);
+    shared = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
     // Threads started from now on get the same memory (environment data is copied into every new thread, and a
     // SharedArrayBuffer is shared, not copied). Only the main thread creates it, before it starts any thread.
     if (isMainThread) setEnvironmentData(ENV_KEY, shared);
@@ -37,13 +43,12 @@ function depth(): { n: number } {
 }
 
 function acquire(lock: Int32Array, me: number): void {
-  // A thread that released the lock while others waited lets one of them have it first. Otherwise a thread that
-  // commits in a loop takes it straight back, before the waiter it woke gets a core, and on a busy machine the
-  // checkpointer's RESTART (db/checkpoint-thread.ts) waited through thousands of commits.
-  if (Atomics.load(lock, HANDED) === me) {
-    Atomics.store(lock, HANDED, 0);
+  // Back right after handing the lock on: a waiter first. Otherwise a thread that commits in a loop takes the lock
+  // straight back, before the waiter it woke gets a core, and on a busy machine the checkpointer's RESTART
+  // (db/checkpoint-thread.ts) waited through thousands of commits.
+  if (performance.now() - handedOverAt < HAND_OVER_WINDOW_MS) {
     const waiting = Atomics.load(lock, WAITERS);
-    if (waiting > 0) Atomics.wait(lock, WAITERS, waiting, HAND_OVER_MS);
+    if (waiting > 0 && Atomics.load(lock, HOLDER) === 0) Atomics.wait(lock, WAITERS, waiting, HAND_OVER_MS);
   }
   if (Atomics.compareExchange(lock, HOLDER, 0, me) === 0) return;
   Atomics.add(lock, WAITERS, 1);
@@ -70,7 +75,7 @@ function acquire(lock: Int32Array, me: number): void {
 function release(lock: Int32Array, me: number): void {
   // Not ours any more if it was taken over after STEAL_AFTER_MS: leave it to its new holder.
   if (Atomics.compareExchange(lock, HOLDER, me, 0) !== me) return;
-  if (Atomics.load(lock, WAITERS) > 0) Atomics.store(lock, HANDED, me);
+  if (Atomics.load(lock, WAITERS) > 0) handedOverAt = performance.now();
   Atomics.notify(lock, HOLDER, 1);
 }
 
