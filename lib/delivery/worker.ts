@@ -1,6 +1,6 @@
 import { getWorkerDbHandle } from '@/db/client';
-import { ChurnTable } from '@/lib/churn-table';
 import { ALERT_JOB_KIND, deliverAlertJob } from '@/lib/alerts/notify';
+import { ChurnTable } from '@/lib/churn-table';
 import { destinationGate } from '@/lib/destinations/gate';
 import { deliveryAllowance } from '@/lib/ingest/pressure';
 import { errorFields, logger } from '@/lib/log/logger';
