@@ -205,7 +205,9 @@ async function main() {
     const gcs = gcAfter.count - gcBefore.count;
     const gcMs = (gcAfter.seconds - gcBefore.seconds) * 1000;
     console.log(
-      `event loop's young GCs  ${gcs} in the load, ${gcs ? (gcMs / gcs).toFixed(1) : '-'} ms each, ${Math.round(gcMs / hl.seconds)} ms/s`,
+      Number.isNaN(gcs)
+        ? `event loop's young GCs  unknown (no nodejs_gc_duration_seconds in /metrics)`
+        : `event loop's young GCs  ${gcs} in the load, ${gcs ? (gcMs / gcs).toFixed(1) : '-'} ms each, ${Math.round(gcMs / hl.seconds)} ms/s`,
     );
     console.log(`events stored during load ${events.n}; runs by status ${JSON.stringify(counts)}`);
     console.log(

@@ -7,7 +7,7 @@ import { getEnvironmentData, isMainThread, setEnvironmentData, threadId } from '
 // milliseconds at a time. Waiting on this lock instead wakes the next writer the moment the last one commits.
 // Other processes (the CLI, `npm run worker`) still meet SQLite's busy handler, as before.
 const ENV_KEY = 'hookline.writeLock';
-const DEPTH_KEY = Symbol.for('hookline.writeLock.depth');
+const STATE_KEY = Symbol.for('hookline.writeLock.thread');
 /** A holder this long is taken to have died holding the lock (a terminated thread): SQLite decides from then on. */
 const STEAL_AFTER_MS = 2_000;
 /** The lock's shared words: who holds it (threadId + 1, or 0), and how many threads wait for it. */
@@ -20,8 +20,13 @@ const WAITERS = 1;
  */
 const HAND_OVER_WINDOW_MS = 0.25;
 const HAND_OVER_MS = 2;
-/** When this thread last released the lock while others waited. */
-let handedOverAt = -Infinity;
+/**
+ * Hand-overs in a row that nobody took make this thread take the waiters it counts for dead, for a while: a dead one
+ * then costs 100 ms per 10 s of back-to-back commits, not 2 ms each. Not after a few: a live waiter can miss some (a GC
+ * pause, no free core), and taken for dead it lost its turns.
+ */
+const UNANSWERED_FOR_GHOSTS = 50;
+const GHOSTS_FOR_MS = 10_000;
 
 let word: Int32Array | null = null;
 
@@ -37,51 +42,102 @@ function lockWord(): Int32Array {
   return (word = new Int32Array(shared));
 }
 
-function depth(): { n: number } {
-  const g = globalThis as typeof globalThis & { [DEPTH_KEY]?: { n: number } };
-  return (g[DEPTH_KEY] ??= { n: 0 });
+interface ThreadState {
+  /** Transactions nested in the one holding the lock. */
+  n: number;
+  /** When this thread last released the lock while others waited. */
+  handedOverAt: number;
+  /** Hand-overs in a row that waited HAND_OVER_MS and none of the waiters took the lock. */
+  unanswered: number;
+  /**
+   * Waiters taken for dead until `ghostsUntil` (a thread terminated while it waited never takes its name off):
+   * meanwhile the lock is handed over only while more are waiting.
+   */
+  ghosts: number;
+  ghostsUntil: number;
 }
 
-function acquire(lock: Int32Array, me: number): void {
+/** This thread's side of the lock, on globalThis: the custom server and Next's bundle each load this module. */
+function threadState(): ThreadState {
+  const g = globalThis as typeof globalThis & { [STATE_KEY]?: ThreadState };
+  return (g[STATE_KEY] ??= {
+    n: 0,
+    handedOverAt: -Infinity,
+    unanswered: 0,
+    ghosts: 0,
+    ghostsUntil: -Infinity,
+  });
+}
+
+/** How many threads wait for the lock, or null if none but those this thread takes for dead. */
+function othersWaiting(lock: Int32Array, state: ThreadState, now: number): number | null {
+  const waiting = Atomics.load(lock, WAITERS);
+  return waiting > (now < state.ghostsUntil ? state.ghosts : 0) ? waiting : null;
+}
+
+function acquire(lock: Int32Array, me: number, state: ThreadState): void {
   // Back right after handing the lock on: a waiter first. Otherwise a thread that commits in a loop takes the lock
   // straight back, before the waiter it woke gets a core, and on a busy machine the checkpointer's RESTART
   // (db/checkpoint-thread.ts) waited through thousands of commits.
-  if (performance.now() - handedOverAt < HAND_OVER_WINDOW_MS) {
-    const waiting = Atomics.load(lock, WAITERS);
-    if (waiting > 0 && Atomics.load(lock, HOLDER) === 0) Atomics.wait(lock, WAITERS, waiting, HAND_OVER_MS);
-  }
-  if (Atomics.compareExchange(lock, HOLDER, 0, me) === 0) return;
+  const now = performance.now();
+  const waiting = now - state.handedOverAt < HAND_OVER_WINDOW_MS ? othersWaiting(lock, state, now) : null;
+  if (waiting === null && Atomics.compareExchange(lock, HOLDER, 0, me) === 0) return took(lock);
+  // Counted among the waiters from here on, handing over included: the thread it hands to hands back in turn.
   Atomics.add(lock, WAITERS, 1);
   try {
+    if (waiting !== null) handOver(lock, state, waiting);
     const deadline = performance.now() + STEAL_AFTER_MS;
     for (;;) {
       const holder = Atomics.load(lock, HOLDER);
       if (holder === 0) {
-        if (Atomics.compareExchange(lock, HOLDER, 0, me) === 0) return;
+        if (Atomics.compareExchange(lock, HOLDER, 0, me) === 0) return took(lock);
         continue;
       }
       if (performance.now() > deadline) {
-        if (Atomics.compareExchange(lock, HOLDER, holder, me) === holder) return;
+        if (Atomics.compareExchange(lock, HOLDER, holder, me) === holder) return took(lock);
         continue;
       }
       Atomics.wait(lock, HOLDER, holder, 20);
     }
   } finally {
     Atomics.sub(lock, WAITERS, 1);
-    Atomics.notify(lock, WAITERS); // the thread that handed the lock on goes on at once
   }
 }
 
-function release(lock: Int32Array, me: number): void {
+/** Wakes a thread handing the lock over (it waits for it to be taken), if anyone waits at all. */
+function took(lock: Int32Array): void {
+  if (Atomics.load(lock, WAITERS) > 0) Atomics.notify(lock, HOLDER);
+}
+
+/** Leaves the free lock to the `waiting` others until one has taken it, for at most HAND_OVER_MS. */
+function handOver(lock: Int32Array, state: ThreadState, waiting: number): void {
+  const until = performance.now() + HAND_OVER_MS;
+  for (
+    let left = HAND_OVER_MS;
+    Atomics.load(lock, HOLDER) === 0 && left > 0;
+    left = until - performance.now()
+  ) {
+    Atomics.wait(lock, HOLDER, 0, left);
+  }
+  state.unanswered = Atomics.load(lock, HOLDER) === 0 ? state.unanswered + 1 : 0;
+  if (state.unanswered >= UNANSWERED_FOR_GHOSTS) {
+    state.unanswered = 0;
+    state.ghosts = waiting;
+    state.ghostsUntil = performance.now() + GHOSTS_FOR_MS;
+  }
+}
+
+function release(lock: Int32Array, me: number, state: ThreadState): void {
   // Not ours any more if it was taken over after STEAL_AFTER_MS: leave it to its new holder.
   if (Atomics.compareExchange(lock, HOLDER, me, 0) !== me) return;
-  if (Atomics.load(lock, WAITERS) > 0) handedOverAt = performance.now();
+  const now = performance.now();
+  if (othersWaiting(lock, state, now) !== null) state.handedOverAt = now;
   Atomics.notify(lock, HOLDER, 1);
 }
 
 /** Runs `fn` holding the process's write lock; re-entrant within a thread (nested transactions are savepoints). */
 export function withWriteLock<T>(fn: () => T): T {
-  const d = depth();
+  const d = threadState();
   if (d.n > 0) {
     d.n++;
     try {
@@ -92,14 +148,19 @@ export function withWriteLock<T>(fn: () => T): T {
   }
   const lock = lockWord();
   const me = threadId + 1;
-  acquire(lock, me);
+  acquire(lock, me, d);
   d.n = 1;
   try {
     return fn();
   } finally {
     d.n = 0;
-    release(lock, me);
+    release(lock, me, d);
   }
+}
+
+/** Threads waiting for the lock now, counting any that died waiting (for tests). */
+export function writeLockWaiters(): number {
+  return Atomics.load(lockWord(), WAITERS);
 }
 
 /** Creates the shared lock on the main thread before any thread starts, so that every thread gets it. */

@@ -29,10 +29,6 @@ export class ChurnTable<V> {
     return this.slots[key];
   }
 
-  has(key: string | number): boolean {
-    return key in this.slots;
-  }
-
   set(key: string | number, value: V): void {
     if (!(key in this.slots)) this.count++;
     this.slots[key] = value;

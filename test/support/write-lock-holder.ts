@@ -1,6 +1,6 @@
 // A thread for db/write-lock.test.ts, started through lib/ingest/writer-boot.mjs: holds the process's write lock
 // in a transaction of its own connection until told to go on (or, with `forever`, until it is terminated). With
-// `waiter`, it instead waits to be told to go, then commits one row keyed 'waiter'.
+// `waiter`, it says 'ready', waits to be told to go, then commits `rows` rows keyed waiter-<n>, one transaction each.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openWorkerConnection } from '@/db/client';
 
@@ -15,9 +15,9 @@ const flag = new Int32Array(go);
 const sqlite = openWorkerConnection(file);
 const insert = sqlite.prepare(`insert into settings (key, value) values (?, 'thread')`);
 if (waiter) {
-  parentPort!.postMessage('holding'); // ready
+  parentPort!.postMessage('ready');
   Atomics.wait(flag, 0, 0);
-  sqlite.transaction(() => insert.run('waiter'))();
+  for (let i = 0; i < rows; i++) sqlite.transaction(() => insert.run(`waiter-${i}`))();
 } else
   sqlite.transaction(() => {
     insert.run('thread-0');
