@@ -163,6 +163,11 @@ export function writeLockWaiters(): number {
   return Atomics.load(lockWord(), WAITERS);
 }
 
+/** Whether a thread holds the lock now (for tests). */
+export function writeLockHeld(): boolean {
+  return Atomics.load(lockWord(), HOLDER) !== 0;
+}
+
 /** Creates the shared lock on the main thread before any thread starts, so that every thread gets it. */
 export function prepareWriteLock(): void {
   lockWord();
