@@ -2,7 +2,7 @@
 // the fsyncs that go with it, so no request ever pays for a checkpoint on the event loop.
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
-import { syncFileData, walCheckpointer } from './wal-checkpoint';
+import { fileSync, walCheckpointer } from './wal-checkpoint';
 
 const { file, intervalMs, restartFrames } = workerData as {
   file: string;
@@ -13,8 +13,8 @@ const port = parentPort!;
 const db = new Database(file, { fileMustExist: true });
 // NORMAL: the WAL is synced before its frames are copied and the database file after (db/wal-checkpoint.ts).
 db.pragma('synchronous = NORMAL');
-const syncDatabaseFile = syncFileData(file);
-const round = walCheckpointer(db, restartFrames, syncDatabaseFile);
+const dbFile = fileSync(file);
+const round = walCheckpointer(db, restartFrames, dbFile.sync);
 
 function checkpoint() {
   try {
@@ -29,7 +29,7 @@ port.on('message', (message) => {
   if (message !== 'stop') return;
   clearInterval(timer);
   checkpoint();
-  syncDatabaseFile.close();
+  dbFile.close();
   db.close();
   port.postMessage({ stopped: true });
 });

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useTempDatabase } from '@/test/support/db';
 import { getDbHandle } from './client';
-import { syncFileData, walCheckpointer } from './wal-checkpoint';
+import { fileSync, walCheckpointer } from './wal-checkpoint';
 import { writeLockHeld } from './write-lock';
 
 let cleanup: () => void;
@@ -18,11 +18,11 @@ describe('walCheckpointer', () => {
     // The checkpointer's own connection, as its thread opens it.
     const db = new Database(path, { fileMustExist: true });
     db.pragma('synchronous = NORMAL');
-    const sync = syncFileData(path);
+    const dbFile = fileSync(path);
     const syncs: string[] = [];
     const round = walCheckpointer(db, 100, () => {
       syncs.push(writeLockHeld() ? 'sync, lock held' : 'sync, lock free');
-      sync();
+      dbFile.sync();
     });
     const insert = sqlite.prepare(`insert into settings (key, value) values (?, ?)`);
     const commit = sqlite.transaction((key: string) => insert.run(key, 'x'.repeat(3000)));
@@ -41,7 +41,7 @@ describe('walCheckpointer', () => {
     expect(syncs).toEqual(['sync, lock free']);
     commit('after');
     expect(walFrames()).toBeLessThan(5); // the WAL started over
-    sync.close();
+    dbFile.close();
     db.close();
   });
 });

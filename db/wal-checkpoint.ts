@@ -20,30 +20,23 @@ interface Checkpoint {
   checkpointed: number;
 }
 
-/**
- * Syncs the database file's data, outside the write lock, before a RESTART. Under a steady stream of commits a
- * PASSIVE round seldom syncs the file: SQLite syncs it only when the round ends at the WAL's last frame, and commits
- * made while it copied move that on. The pages copied pile up unsynced in the OS's cache, and the RESTART (which
- * does reach the last frame) wrote them all out in its own sync: 22–91 ms under bench:ingest, holding the write
- * lock, so every writer, and every webhook waiting on the ingest writer, stalled with it (3–14 ms once synced first).
- */
-export type SyncDatabaseFile = () => void;
-
-export function syncFileData(file: string): SyncDatabaseFile & { close(): void } {
+/** fdatasync of one file, through a descriptor opened at the first sync and kept until `close`. */
+export function fileSync(file: string): { sync(): void; close(): void } {
   let fd: number | null = null;
-  return Object.assign(() => fs.fdatasyncSync((fd ??= fs.openSync(file, 'r'))), {
+  return {
+    sync: () => fs.fdatasyncSync((fd ??= fs.openSync(file, 'r'))),
     close: () => {
       if (fd !== null) fs.closeSync(fd);
       fd = null;
     },
-  });
+  };
 }
 
-/** One checkpoint round as the thread runs it; throws what SQLite threw. */
+/** One checkpoint round as the thread runs it; throws what SQLite (or the sync) threw. */
 export function walCheckpointer(
   db: Database.Database,
   restartFrames: number,
-  syncDatabaseFile: SyncDatabaseFile,
+  syncDatabaseFile: () => void,
 ): () => void {
   const passive = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
   const restart = db.prepare('PRAGMA wal_checkpoint(RESTART)');
@@ -53,6 +46,11 @@ export function walCheckpointer(
   return () => {
     let { log, checkpointed } = passive.get() as Checkpoint;
     if (log >= restartFrames) {
+      // Under a steady stream of commits a PASSIVE round seldom syncs the database file: SQLite syncs it only when the
+      // round ends at the WAL's last frame, and commits made while it copied move that on. The pages copied pile up
+      // unsynced in the OS's cache, and the RESTART (which does reach the last frame) wrote them all out in its own
+      // sync: 22–91 ms under bench:ingest, holding the write lock, so every writer, and every webhook waiting on the
+      // ingest writer, stalled with it. Synced here first, without the lock, the RESTART held it 3–14 ms.
       syncDatabaseFile();
       db.pragma(`busy_timeout = ${READER_WAIT_MS}`);
       try {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { checkpointWithSync, openIngestConnection, setAutoCheckpoint } from '@/db/client';
+import { fileSync } from '@/db/wal-checkpoint';
 import { errorFields, logger } from '@/lib/log/logger';
 import { GroupCommit } from './group-commit';
 import type { WriteItem } from './write-events';
@@ -13,9 +14,9 @@ setAutoCheckpoint(autoCheckpoint); // as the process's other connections: see db
 const sqlite = openIngestConnection(file);
 // The WAL is flushed after each commit (lib/ingest/group-commit.ts); requests that arrive meanwhile queue up and share
 // the next commit. The WAL exists from the first commit on and stays (SQLite reuses it) while the connection is open.
-let walFd: number | null = null;
+const wal = fileSync(`${file}-wal`);
 const writer = new GroupCommit(sqlite, () => {
-  fs.fdatasyncSync((walFd ??= fs.openSync(`${file}-wal`, 'r')));
+  wal.sync();
   try {
     backstop();
   } catch (checkpointError) {
@@ -49,7 +50,7 @@ const port = parentPort!;
 port.on('message', (message: { id: number; items: WriteItem[] } | 'stop') => {
   if (message === 'stop') {
     return writer.write([], () => {
-      if (walFd !== null) fs.closeSync(walFd);
+      wal.close();
       if (shmFd !== null) fs.closeSync(shmFd);
       sqlite.close(); // at NORMAL (db/client.ts)
       port.postMessage({ stopped: true });
