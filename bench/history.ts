@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { catchUpSearchIndex } from '@/lib/runs/search-index';
+import { searchDatabasePath } from '@/db/search-db';
 
 const RUNS = Number(process.env.BENCH_RUNS || 1_000_000);
 const REPS = Number(process.env.BENCH_REPS || 25);
@@ -295,7 +296,7 @@ async function main() {
   );
   plan(
     'search',
-    `select r.id from events_fts f join events e on e.rowid = f.rowid join runs r on r.event_id = e.id
+    `select r.id from search.events_fts f join events e on e.rowid = f.rowid join runs r on r.event_id = e.id
      where events_fts match ? and r.user_id = ? and e.user_id = ? order by f.rowid desc limit 51`,
     ['"chargeback"', userId, userId],
   );
@@ -372,24 +373,16 @@ async function main() {
   }
 
   sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  sqlite.pragma('search.wal_checkpoint(TRUNCATE)');
   const bytes = fs.statSync(file).size;
+  const ftsBytes = fs.statSync(searchDatabasePath(file)).size;
   const events = (sqlite.prepare(`select count(*) as n from events`).get() as { n: number }).n;
-  let ftsBytes: number | null = null;
-  try {
-    ftsBytes = (
-      sqlite.prepare(`select sum(pgsize) as n from dbstat where name like 'events_fts%'`).get() as {
-        n: number | null;
-      }
-    ).n;
-  } catch {
-    /* dbstat not compiled in */
-  }
   console.log(`\nStorage`);
   console.log(`  database file ${(bytes / 1024 / 1024).toFixed(0)} MiB for ${fmt(events)} events`);
   console.log(
     `  ${fmt(Math.round(bytes / events))} bytes per event (event + run + step + attempts + indexes)`,
   );
-  if (ftsBytes) console.log(`  of which search index ${fmt(Math.round(ftsBytes / events))} bytes per event`);
+  console.log(`  search index file ${fmt(Math.round(ftsBytes / events))} bytes per event`);
   closeDb();
   if (!keep) fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { databasePath, ensureGeneratedSecrets } from '@/lib/env';
 import * as schema from './schema';
+import { attachSearchDatabase } from './search-db';
 import { prepareWriteLock, withWriteLock } from './write-lock';
 
 export type Db = BetterSQLite3Database<typeof schema>;
@@ -104,6 +105,7 @@ export function openDatabase(file: string): DbHandle {
   sqlite.pragma('auto_vacuum = INCREMENTAL');
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: migrationsFolder() });
+  attachSearchDatabase(sqlite, file);
   return { sqlite, db, path: file };
 }
 

@@ -1,5 +1,6 @@
 import client from 'prom-client';
 import { getDbHandle } from '@/db/client';
+import { searchDatabasePath } from '@/db/search-db';
 import { RUN_STATUSES } from '@/db/schema';
 import { queueDepth } from '@/lib/delivery/queue';
 import { fileSize } from './files';
@@ -131,7 +132,7 @@ function createMetrics(): Metrics {
   });
   new client.Gauge({
     name: 'hookline_database_bytes',
-    help: 'Size of the SQLite database file and its write-ahead log',
+    help: 'Size of the SQLite database file, its write-ahead log and the search index file',
     labelNames: ['file'] as const,
     registers,
     collect() {
@@ -139,6 +140,7 @@ function createMetrics(): Metrics {
       if (path === ':memory:') return;
       this.set({ file: 'db' }, fileSize(path));
       this.set({ file: 'wal' }, fileSize(`${path}-wal`));
+      this.set({ file: 'search' }, fileSize(searchDatabasePath(path)));
     },
   });
 

@@ -228,7 +228,7 @@ function searchRuns(user: Owner, q: ParsedQuery, fts: string): RunListPage {
     params.after = q.after;
   }
   const inner = (extra: string, limit: string) => `select ${RUN_COLUMNS}, f.rowid as erow
-      from events_fts f
+      from search.events_fts f
       join events e on e.rowid = f.rowid
       join runs r on r.event_id = e.id
       where events_fts match @fts and ${where.join(' and ')} ${extra}
@@ -275,7 +275,7 @@ export function countRuns(user: Owner, filter: RunFilter, cap = 10_000): { count
   if (fts) catchUpSearchIndex(sqlite);
   const { where, params } = filterConditions(user, q);
   const sql = fts
-    ? `select count(*) as n from (select 1 from events_fts f join events e on e.rowid = f.rowid
+    ? `select count(*) as n from (select 1 from search.events_fts f join events e on e.rowid = f.rowid
          join runs r on r.event_id = e.id
          where events_fts match @fts and e.user_id = @userId and ${where.join(' and ')} limit @cap)`
     : `select count(*) as n from (select 1 from runs r where ${where.join(' and ')} limit @cap)`;

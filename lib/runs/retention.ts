@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { getDbHandle } from '@/db/client';
+import { searchDatabasePath } from '@/db/search-db';
 import { ForbiddenError } from '@/lib/errors';
 import { DEFAULT_RETENTION_DAYS, pruneHistory, retentionDays, type PruneResult } from '@/lib/retention';
 import type { SessionUser } from '@/lib/users/users';
@@ -21,7 +22,7 @@ export const retentionInput = z.object({
 export interface RetentionOverview {
   retentionDays: number;
   defaultDays: number;
-  /** Database file plus its write-ahead log, in bytes. */
+  /** Database file and search index file, each with its write-ahead log, in bytes. */
   databaseBytes: number;
   events: number;
   oldestEventAt: number | null;
@@ -42,7 +43,8 @@ function fileSize(file: string): number {
 export function databaseBytes(): number {
   const { path } = getDbHandle();
   if (path === ':memory:') return 0;
-  return fileSize(path) + fileSize(`${path}-wal`);
+  const search = searchDatabasePath(path);
+  return fileSize(path) + fileSize(`${path}-wal`) + fileSize(search) + fileSize(`${search}-wal`);
 }
 
 export function getRetentionOverview(user: Viewer): RetentionOverview {

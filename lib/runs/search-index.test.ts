@@ -47,7 +47,7 @@ describe('background search indexer', () => {
         timeout: 5000,
       });
       const hits = getDbHandle()
-        .sqlite.prepare(`select count(*) as n from events_fts where events_fts match 'zanzibar'`)
+        .sqlite.prepare(`select count(*) as n from search.events_fts where events_fts match 'zanzibar'`)
         .get() as { n: number };
       expect(hits.n).toBe(1);
     } finally {
@@ -65,7 +65,9 @@ describe('background search indexer', () => {
       .run(newId('evt'), Buffer.from(JSON.stringify({ word: 'Quokka' })));
     const found = () =>
       (
-        sqlite.prepare(`select count(*) as n from events_fts where events_fts match 'quokka'`).get() as {
+        sqlite
+          .prepare(`select count(*) as n from search.events_fts where events_fts match 'quokka'`)
+          .get() as {
           n: number;
         }
       ).n;

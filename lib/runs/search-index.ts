@@ -1,26 +1,45 @@
 import type Database from 'better-sqlite3';
 import { PARSED_BODY_SQL } from '@/lib/events/parsed-body';
 import { ingestBusy } from '@/lib/ingest/pressure';
+import { openSearchConnection, readMark, writeMark } from '@/db/search-db';
 
-// The payload search index (events_fts) is filled here, outside the ingest transaction: tokenising a body roughly
-// doubles the cost of storing an event, and acknowledging webhooks is the hot path. A background pass indexes new
-// events a few times a second (none while ingest is pressed), and every search first catches up, so a search
-// always sees every stored event.
+// The payload search index (events_fts, in a file of its own: db/search-db.ts) is filled here, outside the
+// ingest transaction: tokenising a body roughly doubles the cost of storing an event, and acknowledging webhooks is
+// the hot path. A background pass indexes new events a few times a second (none while ingest is pressed), and every
+// search first catches up, so a search always sees every stored event.
 
-const MARK = 'searchIndexedRowid';
 const statements = new WeakMap<Database.Database, ReturnType<typeof prepare>>();
 
+const EVENT_COLUMNS = `rowid, body_kind, ${PARSED_BODY_SQL} as body_parsed`;
+
+/**
+ * The connection that writes the index for a main connection, and the schema it has there: a connection on the
+ * search file (db/search-db.ts), closed with the main one; for an in-memory database, the main connection
+ * itself, where the index is attached as `search`.
+ */
+function searchSide(sqlite: Database.Database): { search: Database.Database; schema: string } {
+  if (sqlite.memory) return { search: sqlite, schema: 'search' };
+  const search = openSearchConnection(sqlite.name);
+  const close = sqlite.close.bind(sqlite);
+  sqlite.close = () => {
+    if (search.open) search.close();
+    return close();
+  };
+  return { search, schema: 'main' };
+}
+
 function prepare(sqlite: Database.Database) {
+  const { search, schema } = searchSide(sqlite);
   return {
-    mark: sqlite.prepare(`select value from settings where key = '${MARK}'`),
-    setMark: sqlite.prepare(
-      `insert into settings (key, value) values ('${MARK}', ?) on conflict (key) do update set value = excluded.value`,
-    ),
+    search,
+    schema,
     maxRowid: sqlite.prepare(`select coalesce(max(rowid), 0) as n from events`),
-    pending: sqlite.prepare(
-      `select rowid, body_kind, ${PARSED_BODY_SQL} as body_parsed from events where rowid > ? order by rowid limit ?`,
-    ),
-    insert: sqlite.prepare(`insert into events_fts (rowid, body) values (?, ?)`),
+    pending: sqlite.prepare(`select ${EVENT_COLUMNS} from events where rowid > ? order by rowid limit ?`),
+    event: sqlite.prepare(`select ${EVENT_COLUMNS} from events where rowid = ?`),
+    deletes: sqlite.prepare(`select seq, event_rowid from search_deletes order by seq limit ?`),
+    clearDeletes: sqlite.prepare(`delete from search_deletes where seq <= ?`),
+    insert: search.prepare(`insert into ${schema}.events_fts (rowid, body) values (?, ?)`),
+    remove: search.prepare(`delete from ${schema}.events_fts where rowid = ?`),
   };
 }
 
@@ -29,6 +48,10 @@ function stmts(sqlite: Database.Database) {
   if (!s) statements.set(sqlite, (s = prepare(sqlite)));
   return s;
 }
+
+const VACUUM_PAGES = 1024;
+
+type EventRow = { rowid: number; body_kind: string | null; body_parsed: string | null };
 
 function searchableText(kind: string | null, parsed: string | null): string | null {
   if (parsed === null || kind === 'binary' || kind === 'empty' || kind === null) return null;
@@ -43,33 +66,47 @@ function searchableText(kind: string | null, parsed: string | null): string | nu
   return parsed;
 }
 
-/** Indexes up to `limit` events stored since the last pass; returns how many rows it looked at. */
+/**
+ * Carries over up to `limit` logged deletes and indexes up to `limit` events stored since the last pass, in one
+ * transaction on the search file; returns how many rows it looked at. Called with a main connection.
+ */
 export function indexPendingEvents(sqlite: Database.Database, limit = 1000): number {
   const s = stmts(sqlite);
-  return sqlite
+  const max = () => (s.maxRowid.get() as { n: number }).n;
+  if (readMark(s.search, s.schema) === max() && s.deletes.all(1).length === 0) return 0;
+  const index = (r: EventRow) => {
+    const text = searchableText(r.body_kind, r.body_parsed);
+    if (text !== null) s.insert.run(BigInt(r.rowid), text);
+  };
+  // Read and written under the search file's write lock: a search's catch-up and the background pass may run at
+  // the same time, and an event indexed twice would be in the index twice.
+  const { rows, deletes } = s.search
     .transaction(() => {
-      const row = s.mark.get() as { value: string } | undefined;
-      let mark = row ? Number(JSON.parse(row.value)) : 0;
+      const deletes = s.deletes.all(limit) as { seq: number; event_rowid: number }[];
+      const stored = readMark(s.search, s.schema);
       // Deleting the newest events lets SQLite hand their rowids out again: never stay above the table's end.
-      const max = (s.maxRowid.get() as { n: number }).n;
-      if (mark > max) mark = max;
-      if (mark === max) {
-        if (row && Number(JSON.parse(row.value)) !== mark) s.setMark.run(JSON.stringify(mark));
-        return 0;
+      const mark = Math.min(stored, max());
+      const rows = s.pending.all(mark, limit) as EventRow[];
+      for (const d of deletes) {
+        s.remove.run(BigInt(d.event_rowid));
+        // At or below the mark, the rowid may already belong to a new event, which no pass would read again.
+        const reused =
+          d.event_rowid <= mark ? (s.event.get(d.event_rowid) as EventRow | undefined) : undefined;
+        if (reused) index(reused);
       }
-      const rows = s.pending.all(mark, limit) as {
-        rowid: number;
-        body_kind: string | null;
-        body_parsed: string | null;
-      }[];
-      for (const r of rows) {
-        const text = searchableText(r.body_kind, r.body_parsed);
-        if (text !== null) s.insert.run(BigInt(r.rowid), text);
-      }
-      if (rows.length > 0) s.setMark.run(JSON.stringify(rows[rows.length - 1].rowid));
-      return rows.length;
+      rows.forEach(index);
+      const newMark = rows.length > 0 ? rows[rows.length - 1]!.rowid : mark;
+      if (newMark !== stored) writeMark(s.search, s.schema, newMark);
+      return { rows: rows.length, deletes };
     })
     .immediate();
+  if (deletes.length > 0) {
+    const last = deletes[deletes.length - 1]!.seq;
+    sqlite.transaction(() => s.clearDeletes.run(last))();
+    // After pruning, return what FTS5's merges have freed to the file system, a few MB per pass.
+    s.search.pragma(`${s.schema}.incremental_vacuum(${VACUUM_PAGES})`);
+  }
+  return Math.max(rows, deletes.length);
 }
 
 /** Before a search: index everything not yet indexed. */
@@ -80,11 +117,11 @@ export function catchUpSearchIndex(sqlite: Database.Database): void {
 }
 
 /**
- * Events per background pass. A pass holds the write lock the ingest writer waits for: 2,000 at once held it
- * 40–80 ms while a burst's backlog was indexed, which showed up as the acknowledgements' worst latencies.
+ * Events per background pass. A pass locks only the search file, but a search waits for it (its catch-up writes
+ * there too): passes of 2,000 took 40–80 ms.
  */
 export const INDEX_PASS_LIMIT = 200;
-/** Pause between passes while a backlog is worked off, so the other writers get the lock in between. */
+/** Pause between passes while a backlog is worked off, leaving the machine's cores to the rest in between. */
 const BACKLOG_PAUSE_MS = 15;
 
 /**
@@ -102,8 +139,8 @@ export function startSearchIndexer(
   const pass = () => {
     let indexed = 0;
     try {
-      // Not while ingest is pressed: a pass holds the write lock the ingest writer waits for, and FTS5 merges its
-      // segments inside some of them (16–90 ms even for 25 events). A search catches the index up first anyway.
+      // Not while ingest is pressed: tokenising bodies and FTS5's segment merges (16–90 ms even for 25 events) take
+      // CPU time and disk writes the burst needs. A search catches the index up first anyway.
       if (!busy()) indexed = indexPendingEvents(getSqlite(), INDEX_PASS_LIMIT);
     } catch (error) {
       console.error('Search indexing failed', error);

@@ -178,6 +178,7 @@ describe('metrics', () => {
     expect(sample(after, 'hookline_destinations_paused')).toBe(0);
     expect(sample(after, 'hookline_poll_errors')).toBe(0);
     expect(sample(after, 'hookline_database_bytes', { file: 'db' })).toBeGreaterThan(0);
+    expect(sample(after, 'hookline_database_bytes', { file: 'search' })).toBeGreaterThan(0);
   });
 });
 
