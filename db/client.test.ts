@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { useTempDatabase } from '@/test/support/db';
+import { newId } from '@/lib/ids';
+import { pruneHistory } from '@/lib/retention';
+import { addHook, addUser, useTempDatabase } from '@/test/support/db';
 import fs from 'node:fs';
 import { checkpointWithSync, getDbHandle, openIngestConnection, openWorkerConnection } from './client';
 
@@ -87,5 +89,30 @@ describe('connections', () => {
     worker.close();
     expect(seen).toEqual(['synchronous = NORMAL']);
     expect(worker.open).toBe(false);
+  });
+});
+
+describe('pruning', () => {
+  it('frees pages that new history then fills, so the file stops growing', async () => {
+    const { sqlite, path: file } = getDbHandle();
+    addUser('usr_v', 'v@example.com');
+    addHook('hk_v', 'usr_v');
+    const insert = sqlite.prepare(
+      `insert into events (id, user_id, hook_id, source, outcome, method, body_raw, body_kind, received_at)
+       values (?, 'usr_v', 'hk_v', 'webhook', 'accepted', 'POST', ?, 'json', 0)`,
+    );
+    const fill = () =>
+      sqlite.transaction(() => {
+        for (let i = 0; i < 2000; i++)
+          insert.run(newId('evt'), Buffer.from(JSON.stringify({ pad: 'x'.repeat(4000) })));
+      })();
+    fill();
+    sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    const full = fs.statSync(file).size;
+    expect(full).toBeGreaterThan(8_000_000);
+    expect((await pruneHistory({ days: 0, now: Date.now() + 1000 })).events).toBe(2000);
+    fill();
+    sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    expect(fs.statSync(file).size).toBeLessThan(full * 1.1);
   });
 });

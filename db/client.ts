@@ -102,7 +102,6 @@ export function setAutoCheckpoint(pages: number): void {
 export function openDatabase(file: string): DbHandle {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = openConnection(file, 'FULL');
-  sqlite.pragma('auto_vacuum = INCREMENTAL');
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: migrationsFolder() });
   attachSearchDatabase(sqlite, file);

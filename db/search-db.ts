@@ -18,8 +18,6 @@ export function searchDatabasePath(file: string): string {
 }
 
 function createSchema(sqlite: Database.Database, schema: string): void {
-  // Takes effect only while the file is new: freed pages can then go back to the file system (see vacuumSearch).
-  sqlite.pragma(`${schema}.auto_vacuum = INCREMENTAL`);
   sqlite.exec(`create virtual table if not exists ${schema}.events_fts using ${FTS};
     create table if not exists ${schema}.search_state (key text primary key, value text not null)`);
 }

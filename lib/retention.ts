@@ -20,8 +20,10 @@ export interface PruneResult {
 
 /**
  * Deletes history older than the retention period in small batches (runs, steps, attempts and jobs go with their
- * event through ON DELETE CASCADE), yielding between batches so ingestion is never blocked for long, then returns
- * freed pages to the OS with incremental vacuum.
+ * event through ON DELETE CASCADE), yielding between batches so ingestion is never blocked for long. The freed pages
+ * hold new history (the file stops growing at what the retention period needs); they are not given back to the file
+ * system: auto-vacuum would add a pointer-map page to every ingest commit (52.6 WAL pages per 16 events instead of
+ * 51.2), and a VACUUM holds the write lock for as long as it rewrites the file.
  */
 export async function pruneHistory(options: { now?: number; days?: number } = {}): Promise<PruneResult> {
   const { sqlite } = getDbHandle();
@@ -55,7 +57,6 @@ export async function pruneHistory(options: { now?: number; days?: number } = {}
     .prepare(`delete from alerts where status = 'resolved' and last_at < ?`)
     .run(cutoff).changes;
   if (alerts > 0) logger.info({ alerts }, 'Prune batch');
-  sqlite.pragma('incremental_vacuum');
   sqlite.pragma('wal_checkpoint(TRUNCATE)');
   return result;
 }

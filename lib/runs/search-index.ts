@@ -49,8 +49,6 @@ function stmts(sqlite: Database.Database) {
   return s;
 }
 
-const VACUUM_PAGES = 1024;
-
 type EventRow = { rowid: number; body_kind: string | null; body_parsed: string | null };
 
 function searchableText(kind: string | null, parsed: string | null): string | null {
@@ -103,8 +101,6 @@ export function indexPendingEvents(sqlite: Database.Database, limit = 1000): num
   if (deletes.length > 0) {
     const last = deletes[deletes.length - 1]!.seq;
     sqlite.transaction(() => s.clearDeletes.run(last))();
-    // After pruning, return what FTS5's merges have freed to the file system, a few MB per pass.
-    s.search.pragma(`${s.schema}.incremental_vacuum(${VACUUM_PAGES})`);
   }
   return Math.max(rows, deletes.length);
 }
