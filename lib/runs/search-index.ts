@@ -49,7 +49,8 @@ function stmts(sqlite: Database.Database) {
   return s;
 }
 
-type EventRow = { rowid: number; body_kind: string | null; body_parsed: string | null };
+// An event as the indexer reads it (its text is tokenised; nothing else is needed).
+type IndexRow = { rowid: number; body_kind: string | null; body_parsed: string | null };
 
 function searchableText(kind: string | null, parsed: string | null): string | null {
   if (parsed === null || kind === 'binary' || kind === 'empty' || kind === null) return null;
@@ -72,7 +73,7 @@ export function indexPendingEvents(sqlite: Database.Database, limit = 1000): num
   const s = stmts(sqlite);
   const max = () => (s.maxRowid.get() as { n: number }).n;
   if (readMark(s.search, s.schema) === max() && s.deletes.all(1).length === 0) return 0;
-  const index = (r: EventRow) => {
+  const index = (r: IndexRow) => {
     const text = searchableText(r.body_kind, r.body_parsed);
     if (text !== null) s.insert.run(BigInt(r.rowid), text);
   };
@@ -84,12 +85,12 @@ export function indexPendingEvents(sqlite: Database.Database, limit = 1000): num
       const stored = readMark(s.search, s.schema);
       // Deleting the newest events lets SQLite hand their rowids out again: never stay above the table's end.
       const mark = Math.min(stored, max());
-      const rows = s.pending.all(mark, limit) as EventRow[];
+      const rows = s.pending.all(mark, limit) as IndexRow[];
       for (const d of deletes) {
         s.remove.run(BigInt(d.event_rowid));
         // At or below the mark, the rowid may already belong to a new event, which no pass would read again.
         const reused =
-          d.event_rowid <= mark ? (s.event.get(d.event_rowid) as EventRow | undefined) : undefined;
+          d.event_rowid <= mark ? (s.event.get(d.event_rowid) as IndexRow | undefined) : undefined;
         if (reused) index(reused);
       }
       rows.forEach(index);
