@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { databasePath, ensureGeneratedSecrets } from '@/lib/env';
 import * as schema from './schema';
-import { attachSearchDatabase } from './search-db';
+import { prepareSearchDatabase } from './search-db';
 import { prepareWriteLock, withWriteLock } from './write-lock';
 
 export type Db = BetterSQLite3Database<typeof schema>;
@@ -104,7 +104,7 @@ export function openDatabase(file: string): DbHandle {
   const sqlite = openConnection(file, 'FULL');
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: migrationsFolder() });
-  attachSearchDatabase(sqlite, file);
+  prepareSearchDatabase(sqlite, file);
   return { sqlite, db, path: file };
 }
 

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeDb, getDbHandle, openWorkerConnection } from '@/db/client';
 import { newId } from '@/lib/ids';
-import { catchUpSearchIndex, indexPendingEvents } from '@/lib/runs/search-index';
+import { catchUpSearchIndex, indexPendingEvents, searchReader } from '@/lib/runs/search-index';
 import { addHook, addUser, useTempDatabase } from '@/test/support/db';
 import { readMark, searchDatabasePath } from './search-db';
 
@@ -29,9 +29,8 @@ function addEvent(word: string): string {
 }
 
 function hits(word: string): number {
-  const { sqlite } = getDbHandle();
   return (
-    sqlite
+    searchReader(getDbHandle().sqlite)
       .prepare(`select count(*) as n from search.events_fts where events_fts match ?`)
       .get(`"${word}"`) as {
       n: number;
@@ -61,6 +60,20 @@ describe('search index in a file of its own', () => {
       .pluck()
       .all();
     expect(tables).toEqual([]);
+  });
+
+  it('lets the main connection write while an indexer pass holds the search file', () => {
+    const { sqlite, path: file } = getDbHandle();
+    sqlite.pragma('busy_timeout = 0'); // waiting for the search file would fail at once
+    const pass = new Database(searchDatabasePath(file));
+    pass.exec('begin immediate');
+    try {
+      sqlite.transaction(() => sqlite.prepare(`insert into settings (key, value) values ('k', '1')`).run())();
+    } finally {
+      pass.exec('rollback');
+      pass.close();
+    }
+    expect(sqlite.prepare(`select value from settings where key = 'k'`).pluck().get()).toBe('1');
   });
 
   it('carries deletes over, JSON events included, and empties the log', () => {
@@ -138,12 +151,12 @@ describe('search index in a file of its own', () => {
     expect(
       reopened.prepare(`select count(*) from settings where key = 'searchIndexedRowid'`).pluck().get(),
     ).toBe(0);
-    expect(readMark(reopened, 'search')).toBe(tamarindRowid);
+    expect(readMark(searchReader(reopened), 'search')).toBe(tamarindRowid);
     expect(hits('tamarind')).toBe(1); // copied, not re-indexed: the mark is past it
     expect(hits('rambutan')).toBe(0);
     catchUpSearchIndex(reopened);
     expect(hits('rambutan')).toBe(1);
     expect(hits('tamarind')).toBe(1);
-    reopened.exec(`insert into search.events_fts(events_fts) values ('integrity-check')`); // throws if corrupt
+    searchReader(reopened).exec(`insert into search.events_fts(events_fts) values ('integrity-check')`); // throws if corrupt
   });
 });

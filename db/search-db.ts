@@ -37,14 +37,35 @@ export function openSearchConnection(file: string): Database.Database {
 }
 
 /**
- * Makes the search index readable on a main connection as `search.events_fts` (the run search joins it with the
- * events). Called once the main database is migrated; moves an index that still lives in the main file first.
+ * Readies the search file for a main database that has just been migrated: moves an index that still lives in the
+ * main file, and creates the index's tables. An in-memory database gets its index attached to its one connection.
  */
-export function attachSearchDatabase(sqlite: Database.Database, file: string): void {
-  if (file !== ':memory:') moveIndexOut(file);
+export function prepareSearchDatabase(sqlite: Database.Database, file: string): void {
+  if (file === ':memory:') {
+    attach(sqlite, file);
+    return;
+  }
+  moveIndexOut(file);
+  openSearchConnection(file).close();
+}
+
+function attach(sqlite: Database.Database, file: string): void {
   sqlite.prepare(`attach database ? as search`).run(searchDatabasePath(file));
   sqlite.pragma('search.journal_mode = WAL');
   createSchema(sqlite, 'search');
+}
+
+/**
+ * A connection for search queries: the main file with the index attached as `search`, to join it with the events.
+ * Not the main connection: a write transaction takes the write lock of every attached file, so each of its writes
+ * would have waited for an indexer pass, holding this process's write lock (and the webhooks) meanwhile. This one
+ * only reads, which locks nothing in WAL mode.
+ */
+export function openSearchReader(file: string): Database.Database {
+  const sqlite = new Database(file, { fileMustExist: true });
+  sqlite.pragma('busy_timeout = 5000');
+  attach(sqlite, file);
+  return sqlite;
 }
 
 /**
@@ -59,9 +80,7 @@ function moveIndexOut(file: string): void {
     sqlite.pragma('busy_timeout = 5000');
     const old = () => sqlite.prepare(`select 1 from main.sqlite_schema where name = 'events_fts'`).get();
     if (!old()) return;
-    sqlite.prepare(`attach database ? as search`).run(searchDatabasePath(file));
-    sqlite.pragma('search.journal_mode = WAL');
-    createSchema(sqlite, 'search');
+    attach(sqlite, file);
     sqlite.unsafeMode(true); // FTS5's own tables may be written directly only in this mode (not "defensive")
     sqlite
       .transaction(() => {

@@ -214,8 +214,7 @@ export function listRuns(user: Owner, query: RunListQuery): RunListPage {
  * is the last event's FTS rowid, so an event's runs are never split across pages.
  */
 function searchRuns(user: Owner, q: ParsedQuery, fts: string): RunListPage {
-  const { sqlite } = getDbHandle();
-  catchUpSearchIndex(sqlite);
+  const reader = catchUpSearchIndex(getDbHandle().sqlite);
   const { where, params } = filterConditions(user, q);
   where.push('e.user_id = @userId');
   if (q.cursor) {
@@ -236,7 +235,7 @@ function searchRuns(user: Owner, q: ParsedQuery, fts: string): RunListPage {
   const sql = `select ${NAME_COLUMNS} from (${inner('', 'limit @limit')}) p ${NAME_JOINS} order by p.erow desc, p.id desc`;
   let rows: RunRow[];
   try {
-    rows = cachedStatement(sqlite, sql).all({ ...params, fts, limit: q.limit + 1 }) as RunRow[];
+    rows = cachedStatement(reader, sql).all({ ...params, fts, limit: q.limit + 1 }) as RunRow[];
   } catch (error) {
     if (error instanceof Error && /fts5/i.test(error.message)) throw new ValidationError('Invalid search');
     throw error;
@@ -249,7 +248,7 @@ function searchRuns(user: Owner, q: ParsedQuery, fts: string): RunListPage {
     // Bound as BigInt: better-sqlite3 binds JS numbers as REAL, and FTS5 ignores `rowid = <real>` with a MATCH
     // (it returned every match).
     const oneEvent = `select ${NAME_COLUMNS} from (${inner('and f.rowid = @erow', '')}) p ${NAME_JOINS} order by p.id desc`;
-    page = cachedStatement(sqlite, oneEvent).all({ ...params, fts, erow: BigInt(lastErow) }) as RunRow[];
+    page = cachedStatement(reader, oneEvent).all({ ...params, fts, erow: BigInt(lastErow) }) as RunRow[];
   }
   return { items: page.map(toListItem), nextCursor: String(page[page.length - 1]!.erow) };
 }
@@ -272,14 +271,14 @@ export function countRuns(user: Owner, filter: RunFilter, cap = 10_000): { count
   const q = parseInput(runListQuery, { ...filter, limit: 1 });
   const fts = q.q ? toFtsQuery(q.q) : null;
   const { sqlite } = getDbHandle();
-  if (fts) catchUpSearchIndex(sqlite);
+  const db = fts ? catchUpSearchIndex(sqlite) : sqlite;
   const { where, params } = filterConditions(user, q);
   const sql = fts
     ? `select count(*) as n from (select 1 from search.events_fts f join events e on e.rowid = f.rowid
          join runs r on r.event_id = e.id
          where events_fts match @fts and e.user_id = @userId and ${where.join(' and ')} limit @cap)`
     : `select count(*) as n from (select 1 from runs r where ${where.join(' and ')} limit @cap)`;
-  const { n } = cachedStatement(sqlite, sql).get({ ...params, ...(fts ? { fts } : {}), cap: cap + 1 }) as {
+  const { n } = cachedStatement(db, sql).get({ ...params, ...(fts ? { fts } : {}), cap: cap + 1 }) as {
     n: number;
   };
   return { count: Math.min(n, cap), capped: n > cap };

@@ -8,6 +8,7 @@ import { getDashboard } from './dashboard';
 import { getRunDetail, toApiRun } from './detail';
 import { idFloor } from './id-time';
 import { countRuns, listRuns, toFtsQuery } from './query';
+import { searchReader } from './search-index';
 import { bulkRetry, retryRun } from './retry';
 
 let cleanup: () => void;
@@ -285,7 +286,7 @@ describe('dashboard and prune', () => {
     ]);
     // The delete reaches the index (its own file) with the next pass, or the next search's catch-up.
     expect(listRuns(alice, { q: 'ancientword' }).items).toHaveLength(0);
-    const fts = sqlite()
+    const fts = searchReader(sqlite())
       .prepare(`select count(*) as n from search.events_fts where events_fts match '"ancientword"'`)
       .get();
     expect(fts).toEqual({ n: 0 });

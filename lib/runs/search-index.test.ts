@@ -3,7 +3,7 @@ import { getDbHandle } from '@/db/client';
 import { newId } from '@/lib/ids';
 import { useTempDatabase } from '@/test/support/db';
 import { startSearchIndexerThread } from '@/lib/background';
-import { INDEX_PASS_LIMIT, startSearchIndexer } from './search-index';
+import { INDEX_PASS_LIMIT, searchReader, startSearchIndexer } from './search-index';
 
 let cleanup: () => void;
 
@@ -46,8 +46,8 @@ describe('background search indexer', () => {
       await vi.waitFor(() => expect(passes).toEqual([INDEX_PASS_LIMIT, INDEX_PASS_LIMIT, 50]), {
         timeout: 5000,
       });
-      const hits = getDbHandle()
-        .sqlite.prepare(`select count(*) as n from search.events_fts where events_fts match 'zanzibar'`)
+      const hits = searchReader(getDbHandle().sqlite)
+        .prepare(`select count(*) as n from search.events_fts where events_fts match 'zanzibar'`)
         .get() as { n: number };
       expect(hits.n).toBe(1);
     } finally {
@@ -65,7 +65,7 @@ describe('background search indexer', () => {
       .run(newId('evt'), Buffer.from(JSON.stringify({ word: 'Quokka' })));
     const found = () =>
       (
-        sqlite
+        searchReader(sqlite)
           .prepare(`select count(*) as n from search.events_fts where events_fts match 'quokka'`)
           .get() as {
           n: number;

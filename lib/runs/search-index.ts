@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { PARSED_BODY_SQL } from '@/lib/events/parsed-body';
 import { ingestBusy } from '@/lib/ingest/pressure';
-import { openSearchConnection, readMark, writeMark } from '@/db/search-db';
+import { openSearchConnection, openSearchReader, readMark, writeMark } from '@/db/search-db';
 
 // The payload search index (events_fts, in a file of its own: db/search-db.ts) is filled here, outside the
 // ingest transaction: tokenising a body roughly doubles the cost of storing an event, and acknowledging webhooks is
@@ -13,25 +13,31 @@ const statements = new WeakMap<Database.Database, ReturnType<typeof prepare>>();
 const EVENT_COLUMNS = `rowid, body_kind, ${PARSED_BODY_SQL} as body_parsed`;
 
 /**
- * The connection that writes the index for a main connection, and the schema it has there: a connection on the
- * search file (db/search-db.ts), closed with the main one; for an in-memory database, the main connection
- * itself, where the index is attached as `search`.
+ * The connections that write and read the index for a main connection, and the schema the index has on the writer:
+ * for a file, one on the search file and one reading both files (db/search-db.ts), closed with the main one; for an
+ * in-memory database, the main connection itself, where the index is attached as `search`.
  */
-function searchSide(sqlite: Database.Database): { search: Database.Database; schema: string } {
-  if (sqlite.memory) return { search: sqlite, schema: 'search' };
+function searchSide(sqlite: Database.Database): {
+  search: Database.Database;
+  reader: Database.Database;
+  schema: string;
+} {
+  if (sqlite.memory) return { search: sqlite, reader: sqlite, schema: 'search' };
   const search = openSearchConnection(sqlite.name);
+  const reader = openSearchReader(sqlite.name);
   const close = sqlite.close.bind(sqlite);
   sqlite.close = () => {
-    if (search.open) search.close();
+    for (const c of [search, reader]) if (c.open) c.close();
     return close();
   };
-  return { search, schema: 'main' };
+  return { search, reader, schema: 'main' };
 }
 
 function prepare(sqlite: Database.Database) {
-  const { search, schema } = searchSide(sqlite);
+  const { search, reader, schema } = searchSide(sqlite);
   return {
     search,
+    reader,
     schema,
     maxRowid: sqlite.prepare(`select coalesce(max(rowid), 0) as n from events`),
     pending: sqlite.prepare(`select ${EVENT_COLUMNS} from events where rowid > ? order by rowid limit ?`),
@@ -106,11 +112,20 @@ export function indexPendingEvents(sqlite: Database.Database, limit = 1000): num
   return Math.max(rows, deletes.length);
 }
 
-/** Before a search: index everything not yet indexed. */
-export function catchUpSearchIndex(sqlite: Database.Database): void {
+/**
+ * Before a search: indexes everything not yet indexed, and returns the connection to search on, where the index is
+ * `search.events_fts` beside the main file's tables.
+ */
+export function catchUpSearchIndex(sqlite: Database.Database): Database.Database {
   while (indexPendingEvents(sqlite, 5000) === 5000) {
     /* keep going */
   }
+  return searchReader(sqlite);
+}
+
+/** The connection to search on for a main connection (see catchUpSearchIndex), without catching up. */
+export function searchReader(sqlite: Database.Database): Database.Database {
+  return stmts(sqlite).reader;
 }
 
 /**
