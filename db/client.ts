@@ -151,8 +151,8 @@ export function openWorkerConnection(file: string): Database.Database {
 /**
  * The ingest writer's connection (lib/ingest/writer-thread.ts), at synchronous=OFF (see syncsNothing): the writer
  * fdatasyncs the WAL after each commit and before any answer, which is what FULL does inside COMMIT
- * (lib/ingest/group-commit.ts). It never checkpoints by itself; the writer runs its backstop at NORMAL
- * (checkpointWithSync).
+ * (lib/ingest/group-commit.ts). When its WAL writes are gathered (db/wal-coalesce.ts) it runs at FULL instead, and
+ * COMMIT does that sync. It never checkpoints by itself; the writer runs its backstop (checkpointWithSync).
  */
 export function openIngestConnection(file: string): Database.Database {
   const sqlite = openConnection(file, 'OFF');
@@ -164,8 +164,12 @@ export function openIngestConnection(file: string): Database.Database {
   return sqlite;
 }
 
-/** A PASSIVE checkpoint on a connection at OFF, with the syncs a checkpoint needs. */
+/** A PASSIVE checkpoint with the syncs a checkpoint needs, on a connection at OFF (or above, which syncs anyway). */
 export function checkpointWithSync(sqlite: Database.Database): void {
+  if ((sqlite.pragma('synchronous', { simple: true }) as number) > 0) {
+    sqlite.pragma('wal_checkpoint(PASSIVE)');
+    return;
+  }
   sqlite.pragma('synchronous = NORMAL');
   try {
     sqlite.pragma('wal_checkpoint(PASSIVE)');

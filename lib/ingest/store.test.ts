@@ -132,8 +132,12 @@ describe('storeAccepted (writer thread)', () => {
     expect(count('accepted')).toBe(accepted);
   });
 
+  // The writer looks at the WAL every 64th commit it makes: each of these tests starts a new writer, so its looks come
+  // where the test expects them, whatever the commits before (how requests sent together are split into commits
+  // depends on timing).
   it('checkpoints by itself once the WAL outgrows the auto-checkpoint size (no checkpointer thread here)', async () => {
     const { path: file, sqlite } = getDbHandle();
+    await stopIngestWriter();
     sqlite.pragma('wal_checkpoint(TRUNCATE)');
     const before = fs.statSync(file).size;
     // 100 commits of 80 KB each: the WAL passes the 1,000-page (4 MB) default within the first 64.
@@ -143,15 +147,40 @@ describe('storeAccepted (writer thread)', () => {
 
   it('checkpoints again only once the WAL holds that much anew, not because its file stays large', async () => {
     const { path: file, sqlite } = getDbHandle();
+    await stopIngestWriter();
     for (let i = 0; i < 70; i++) await storeAccepted(record({ i, pad: 'x'.repeat(80_000) }));
     expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(4_000_000);
     // Everything checkpointed: the next commit starts the WAL over from its first frame, in the same large file.
     sqlite.pragma('wal_checkpoint(PASSIVE)');
     const dbSize = fs.statSync(file).size;
-    // 70 small commits (a check every 64): a checkpoint would copy their new pages into the database file.
-    for (let i = 0; i < 70; i++) await storeAccepted(record({ small: i }));
+    // 70 small commits, the writer's 128th among them: a checkpoint would copy their new pages into the database
+    // file. Rejections, ~8 WAL frames each, so that 70 stay well below the 1,000 (an accepted event and its run and
+    // job are ~17).
+    for (let i = 0; i < 70; i++) {
+      await storeRejected({ ...record({}), rejectStatus: 401, rejectReason: `Bad signature ${i}` });
+    }
     expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(4_000_000);
     expect(fs.statSync(file).size).toBe(dbSize);
+  });
+
+  it('stores the same without the extension that gathers WAL writes (HOOKLINE_WAL_COALESCE=off)', async () => {
+    await stopIngestWriter();
+    process.env.HOOKLINE_WAL_COALESCE = 'off'; // read by the next writer thread as it starts
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, n) => storeAccepted(record({ off: n }))),
+      );
+      const { sqlite } = getDbHandle();
+      for (const [n, r] of results.entries()) {
+        const row = sqlite.prepare(`select body_raw from events where id = ?`).get(r.id) as {
+          body_raw: Buffer;
+        };
+        expect(JSON.parse(row.body_raw.toString())).toEqual({ off: n });
+      }
+    } finally {
+      delete process.env.HOOKLINE_WAL_COALESCE;
+      await stopIngestWriter();
+    }
   });
 
   it('starts a new writer after a stop', async () => {

@@ -34,10 +34,16 @@ export interface RejectedRecord extends EventRecord {
 
 type Pending = (error: unknown, result?: StoreResult) => void;
 
-// Requests parsed in the same turn of the event loop go to the writer as one batch; the writer commits whatever
-// batches reached it while its last commit and WAL flush ran in ONE transaction (group commit,
-// lib/ingest/group-commit.ts).
+// Requests parsed in the same turn of the event loop go to the writer as one batch, or in batches of EAGER_BATCH as
+// they are parsed; the writer commits whatever batches reached it while its last commit and WAL flush ran in ONE
+// transaction (group commit, lib/ingest/group-commit.ts).
 // The writer is a thread with its own connection, so SQLite's share of each event runs beside the event loop.
+//
+// Under load the answers of one commit come back as a convoy of new requests, parsed in one turn (~16 of them at
+// 32 connections, ~1 ms). Sent only at the turn's end, the whole convoy waited for its last request while the writer,
+// done with the previous commit, sat idle. Sent six at a time, the writer starts on the first six and the rest join
+// its next commit: +8% accepted/s in bench:ingest (eight interleaved pairs of runs), the writer's commits as large.
+const EAGER_BATCH = 6;
 let items: WriteItem[] = [];
 let waiting: Pending[] = [];
 let scheduled = false;
@@ -95,6 +101,7 @@ export async function stopIngestWriter(): Promise<void> {
 
 function flush(): void {
   scheduled = false;
+  if (items.length === 0) return; // sent by store() since this was scheduled
   const batch = items;
   const pending = waiting;
   items = [];
@@ -113,6 +120,7 @@ function flush(): void {
 export function store(item: WriteItem, done: (error: unknown, result?: StoreResult) => void): void {
   items.push(item);
   waiting.push(done);
+  if (items.length >= EAGER_BATCH) return flush();
   if (!scheduled) {
     scheduled = true;
     setImmediate(flush);

@@ -1,8 +1,10 @@
+import type Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { checkpointWithSync, openIngestConnection, setAutoCheckpoint } from '@/db/client';
 import { fileSync } from '@/db/wal-checkpoint';
+import { openWithWalCoalescing, walCoalesceLibrary } from '@/db/wal-coalesce';
 import { errorFields, logger } from '@/lib/log/logger';
 import { GroupCommit } from './group-commit';
 import type { WriteItem } from './write-events';
@@ -11,12 +13,13 @@ import type { WriteItem } from './write-events';
 // SQLite's work for an event runs on the other core while the event loop parses the next requests.
 const { file, autoCheckpoint } = workerData as { file: string; autoCheckpoint: number };
 setAutoCheckpoint(autoCheckpoint); // as the process's other connections: see db/checkpointer.ts
-const sqlite = openIngestConnection(file);
-// The WAL is flushed after each commit (lib/ingest/group-commit.ts); requests that arrive meanwhile queue up and share
-// the next commit. The WAL exists from the first commit on and stays (SQLite reuses it) while the connection is open.
-const wal = fileSync(`${file}-wal`);
+const { sqlite, gathered } = openConnection();
+// The WAL is flushed after each commit (lib/ingest/group-commit.ts): by COMMIT itself when its writes are gathered,
+// otherwise here; requests that arrive meanwhile queue up and share the next commit. The WAL exists from the first
+// commit on and stays (SQLite reuses it) while the connection is open.
+const wal = gathered ? null : fileSync(`${file}-wal`);
 const writer = new GroupCommit(sqlite, () => {
-  wal.sync();
+  wal?.sync();
   try {
     backstop();
   } catch (checkpointError) {
@@ -24,6 +27,22 @@ const writer = new GroupCommit(sqlite, () => {
     logger.warn(errorFields(checkpointError), 'Ingest writer backstop checkpoint failed');
   }
 });
+
+/** Through the VFS that gathers each commit's WAL writes (db/wal-coalesce.ts) when it is built, else as before. */
+function openConnection(): { sqlite: Database.Database; gathered: boolean } {
+  const library = walCoalesceLibrary();
+  if (library) {
+    try {
+      return { sqlite: openWithWalCoalescing(library, () => openIngestConnection(file)), gathered: true };
+    } catch (error) {
+      logger.warn(
+        errorFields(error),
+        'Ingest writer: WAL writes not gathered (the extension failed to load)',
+      );
+    }
+  }
+  return { sqlite: openIngestConnection(file), gathered: false };
+}
 
 // The checkpointer thread keeps the WAL short. Should it stall, or never find a moment between two commits to finish
 // (a long burst: the WAL only starts over once a checkpoint has caught up with every frame), this connection (which
@@ -50,7 +69,7 @@ const port = parentPort!;
 port.on('message', (message: { id: number; items: WriteItem[] } | 'stop') => {
   if (message === 'stop') {
     return writer.write([], () => {
-      wal.close();
+      wal?.close();
       if (shmFd !== null) fs.closeSync(shmFd);
       sqlite.close(); // at NORMAL (db/client.ts)
       port.postMessage({ stopped: true });
