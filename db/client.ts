@@ -151,8 +151,9 @@ export function openWorkerConnection(file: string): Database.Database {
 /**
  * The ingest writer's connection (lib/ingest/writer-thread.ts), at synchronous=OFF (see syncsNothing): the writer
  * fdatasyncs the WAL after each commit and before any answer, which is what FULL does inside COMMIT
- * (lib/ingest/group-commit.ts). When its WAL writes are gathered (db/wal-coalesce.ts) it runs at FULL instead, and
- * COMMIT does that sync. It never checkpoints by itself; the writer runs its backstop (checkpointWithSync).
+ * (lib/ingest/group-commit.ts). When its WAL writes are gathered (db/wal-coalesce.ts) it runs at FULL, through a VFS
+ * whose WAL sync only writes its buffer out. It never checkpoints by itself; the writer runs its backstop
+ * (checkpointWithSync).
  */
 export function openIngestConnection(file: string): Database.Database {
   const sqlite = openConnection(file, 'OFF');

@@ -46,7 +46,8 @@ describe.skipIf(!hasCompiler)('WAL writes gathered', () => {
     const db = gathered();
     const reader = plain();
     try {
-      expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL: COMMIT syncs, before the commit shows
+      // FULL: SQLite calls the WAL's xSync inside COMMIT, where the shim writes its buffer out before the commit shows.
+      expect(db.pragma('synchronous', { simple: true })).toBe(2);
       db.exec('create table rows (id integer primary key, body blob)');
       const insert = db.prepare('insert into rows (body) values (?)');
       const commit = db.transaction((n: number) => {

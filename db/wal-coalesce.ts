@@ -4,9 +4,10 @@ import path from 'node:path';
 
 // The ingest writer's WAL writes, gathered (native/wal-coalesce.c). SQLite writes each WAL frame with two write
 // calls, so a commit of 16 webhooks (~50 frames) made ~100 system calls, 0.35-0.42 ms of the writer's ~2 ms cycle on
-// the 2-core machine. Through the extension's VFS a commit's frames go out in one or two writes, then one fdatasync,
-// inside COMMIT (the connection runs at synchronous=FULL): nothing a commit wrote is visible to another connection,
-// or reported as stored, before it is on disk.
+// the 2-core machine. Through the extension's VFS a commit's frames go out in one or two writes. The connection runs
+// at synchronous=FULL only so that SQLite calls the WAL's xSync inside COMMIT, where the shim writes its buffer out
+// before the commit becomes visible to other connections; the shim does not sync there. The writer fdatasyncs the WAL
+// after COMMIT, outside the write lock, and only then answers, as without the shim.
 //
 // The library is built at install (scripts/build-native.mjs); without it, or with HOOKLINE_WAL_COALESCE=off, the
 // writer runs as before (synchronous=OFF and its own fdatasync after each commit).

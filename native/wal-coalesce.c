@@ -3,29 +3,28 @@
 **
 ** SQLite writes each WAL frame with two write calls, its 24-byte header and then its page; a commit of 16 webhooks
 ** is ~50 frames, so ~100 system calls (0.35-0.42 ms on the 2-core machine, against 0.05 ms for the same bytes in one
-** call). This shim keeps consecutive writes to a WAL file in a buffer and hands them to the real file in one write.
+** call). This shim keeps consecutive writes to a WAL file in a buffer and hands them to the real file together.
 **
-** Safety rests on one rule: SQLite makes a commit visible to other connections (it updates the wal-index header)
-** only after the commit's xSync returns, and that xSync is called inside the commit when synchronous=FULL. So:
+** Safety rests on one rule: at synchronous=FULL SQLite calls the WAL's xSync inside COMMIT, after writing the
+** commit's frames and before it updates the wal-index header (which is what makes the commit visible to other
+** connections). So:
 **   - buffering is off for every file unless switched on with hookline_wal_coalesce() on a connection that runs at
 **     synchronous=FULL (lib/ingest/writer-thread.ts); off, every method is passed straight through;
-**   - xSync writes the buffer out, then fdatasync()s the file (SQLite in better-sqlite3 is built without
-**     HAVE_FDATASYNC, so its own sync would be fsync, which also writes the file's times);
+**   - xSync writes the buffer out and returns: it does NOT sync. The ingest writer fdatasyncs the WAL itself after
+**     COMMIT returns and before it answers anyone, outside the write lock, as it does without the shim
+**     (lib/ingest/group-commit.ts); a sync inside COMMIT held the lock ~1 ms longer per commit, and SQLite's sync of
+**     a new WAL header stalled commits up to 80 ms while a checkpoint was writing;
 **   - every other method (read, size, truncate, lock, close, file control, ...) writes the buffer out first, so the
-**     file always looks to SQLite as it would without the shim.
-** A crash loses only what was buffered and never synced, which SQLite had not reported as committed.
+**     file always looks to SQLite and to other connections as it would without the shim.
+** A crash loses only what was buffered and never written, which SQLite had not reported as committed.
 **
-** Built by scripts/build-native.mjs at install when a C compiler is there; without it Hookline runs without it.
+** Built by scripts/build-native.ts at install when a C compiler is there; without it Hookline runs without it.
 */
 #define _GNU_SOURCE /* dladdr */
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT1
 #include <dlfcn.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define SHIM_NAME "hookline-coalesce"
 #define BUFFER_LIMIT (4 * 1024 * 1024)
@@ -37,8 +36,6 @@ struct ShimFile {
   int isWal;              /* opened as a WAL file */
   int coalesce;           /* buffering switched on (hookline_wal_coalesce) */
   sqlite3_int64 writes;   /* write calls made on the real file, for hookline_wal_writes() */
-  int fd;                 /* own descriptor of the WAL, for fdatasync; -1 until first needed */
-  char *path;             /* the WAL file's name, for that descriptor */
   unsigned char *buf;     /* pending bytes, to go at bufOffset */
   int bufLen;
   int bufCap;
@@ -78,11 +75,8 @@ static int shimClose(sqlite3_file *f) {
   ShimFile *p = (ShimFile *)f;
   int rc = flushBuffer(p);
   int rc2 = p->real->pMethods->xClose(p->real);
-  if (p->fd >= 0) close(p->fd);
   sqlite3_free(p->buf);
-  sqlite3_free(p->path);
   p->buf = 0;
-  p->path = 0;
   return rc != SQLITE_OK ? rc : rc2;
 }
 
@@ -132,17 +126,8 @@ static int shimTruncate(sqlite3_file *f, sqlite3_int64 size) {
 static int shimSync(sqlite3_file *f, int flags) {
   ShimFile *p = (ShimFile *)f;
   FLUSH_OR_RETURN(p);
-  if (!p->coalesce) return p->real->pMethods->xSync(p->real, flags);
-  if (p->fd < 0) {
-    p->fd = open(p->path, O_RDONLY | O_CLOEXEC);
-    if (p->fd < 0) return SQLITE_IOERR_FSYNC;
-  }
-#if defined(__APPLE__)
-  if (fsync(p->fd) != 0) return SQLITE_IOERR_FSYNC;
-#else
-  if (fdatasync(p->fd) != 0) return SQLITE_IOERR_FSYNC;
-#endif
-  return SQLITE_OK;
+  if (p->coalesce) return SQLITE_OK; /* the ingest writer syncs after COMMIT (see the top of this file) */
+  return p->real->pMethods->xSync(p->real, flags);
 }
 
 static int shimFileSize(sqlite3_file *f, sqlite3_int64 *size) {
@@ -226,7 +211,6 @@ static int shimOpen(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int fla
   int rc;
   (void)vfs;
   memset(p, 0, sizeof(*p));
-  p->fd = -1;
   p->real = (sqlite3_file *)&p[1];
   rc = realVfs->xOpen(realVfs, name, p->real, flags, outFlags);
   if (rc != SQLITE_OK || !p->real->pMethods) {
@@ -238,15 +222,7 @@ static int shimOpen(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int fla
     p->base.pMethods = 0;
     return SQLITE_CANTOPEN;
   }
-  p->isWal = (flags & SQLITE_OPEN_WAL) != 0 && name != 0;
-  if (p->isWal) {
-    p->path = sqlite3_mprintf("%s", name);
-    if (!p->path) {
-      p->real->pMethods->xClose(p->real);
-      p->base.pMethods = 0;
-      return SQLITE_NOMEM;
-    }
-  }
+  p->isWal = (flags & SQLITE_OPEN_WAL) != 0;
   p->base.pMethods = &shimMethods[p->real->pMethods->iVersion - 1];
   return SQLITE_OK;
 }

@@ -9,10 +9,10 @@ export type FlushWal = () => void;
 
 /**
  * Group commit: whatever batches reached the writer while it was busy are stored in ONE transaction, so the busier
- * the endpoint, the larger (and cheaper per event) each commit. `flushWal` runs right after each commit and
- * nothing is reported as stored before it returns: it fdatasyncs the WAL when the connection is at synchronous=OFF,
- * which is what synchronous=FULL does inside COMMIT (with its WAL writes gathered, db/wal-coalesce.ts, the
- * connection is at FULL and COMMIT syncs).
+ * the endpoint, the larger (and cheaper per event) each commit. `flushWal` runs right after each commit (the
+ * connection is synchronous=OFF, or at FULL with a VFS that does not sync there, db/wal-coalesce.ts, so COMMIT itself
+ * does not fsync) and nothing is reported as stored before it returns, which is what synchronous=FULL does inside
+ * COMMIT, but outside the write lock.
  *
  * Commit and flush take turns; the next commit does not start while a flush runs. Overlapping them looked cheaper
  * but measured slower: fdatasync writes back whatever is dirty when it gets there, so a flush running beside the next

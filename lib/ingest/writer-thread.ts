@@ -13,13 +13,13 @@ import type { WriteItem } from './write-events';
 // SQLite's work for an event runs on the other core while the event loop parses the next requests.
 const { file, autoCheckpoint } = workerData as { file: string; autoCheckpoint: number };
 setAutoCheckpoint(autoCheckpoint); // as the process's other connections: see db/checkpointer.ts
-const { sqlite, gathered } = openConnection();
-// The WAL is flushed after each commit (lib/ingest/group-commit.ts): by COMMIT itself when its writes are gathered,
-// otherwise here; requests that arrive meanwhile queue up and share the next commit. The WAL exists from the first
-// commit on and stays (SQLite reuses it) while the connection is open.
-const wal = gathered ? null : fileSync(`${file}-wal`);
+const sqlite = openConnection();
+// The WAL is flushed after each commit (lib/ingest/group-commit.ts), its writes gathered or not; requests that arrive
+// meanwhile queue up and share the next commit. The WAL exists from the first commit on and stays (SQLite reuses it)
+// while the connection is open.
+const wal = fileSync(`${file}-wal`);
 const writer = new GroupCommit(sqlite, () => {
-  wal?.sync();
+  wal.sync();
   try {
     backstop();
   } catch (checkpointError) {
@@ -29,11 +29,11 @@ const writer = new GroupCommit(sqlite, () => {
 });
 
 /** Through the VFS that gathers each commit's WAL writes (db/wal-coalesce.ts) when it is built, else as before. */
-function openConnection(): { sqlite: Database.Database; gathered: boolean } {
+function openConnection(): Database.Database {
   const library = walCoalesceLibrary();
   if (library) {
     try {
-      return { sqlite: openWithWalCoalescing(library, () => openIngestConnection(file)), gathered: true };
+      return openWithWalCoalescing(library, () => openIngestConnection(file));
     } catch (error) {
       logger.warn(
         errorFields(error),
@@ -41,7 +41,7 @@ function openConnection(): { sqlite: Database.Database; gathered: boolean } {
       );
     }
   }
-  return { sqlite: openIngestConnection(file), gathered: false };
+  return openIngestConnection(file);
 }
 
 // The checkpointer thread keeps the WAL short. Should it stall, or never find a moment between two commits to finish
@@ -69,7 +69,7 @@ const port = parentPort!;
 port.on('message', (message: { id: number; items: WriteItem[] } | 'stop') => {
   if (message === 'stop') {
     return writer.write([], () => {
-      wal?.close();
+      wal.close();
       if (shmFd !== null) fs.closeSync(shmFd);
       sqlite.close(); // at NORMAL (db/client.ts)
       port.postMessage({ stopped: true });
