@@ -132,7 +132,7 @@ function createMetrics(): Metrics {
   });
   new client.Gauge({
     name: 'hookline_database_bytes',
-    help: 'Size of the SQLite database file, its write-ahead log and the search index file',
+    help: 'Size of the SQLite database file, its write-ahead log, the search index file and its write-ahead log',
     labelNames: ['file'] as const,
     registers,
     collect() {
@@ -141,6 +141,7 @@ function createMetrics(): Metrics {
       this.set({ file: 'db' }, fileSize(path));
       this.set({ file: 'wal' }, fileSize(`${path}-wal`));
       this.set({ file: 'search' }, fileSize(searchDatabasePath(path)));
+      this.set({ file: 'search_wal' }, fileSize(`${searchDatabasePath(path)}-wal`));
     },
   });
 

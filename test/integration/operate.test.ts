@@ -179,6 +179,7 @@ describe('metrics', () => {
     expect(sample(after, 'hookline_poll_errors')).toBe(0);
     expect(sample(after, 'hookline_database_bytes', { file: 'db' })).toBeGreaterThan(0);
     expect(sample(after, 'hookline_database_bytes', { file: 'search' })).toBeGreaterThan(0);
+    expect(sample(after, 'hookline_database_bytes', { file: 'search_wal' })).toBeGreaterThanOrEqual(0); // not NaN: there
   });
 });
 
