@@ -102,6 +102,19 @@ describe.skipIf(!hasCompiler)('WAL writes gathered', () => {
     }
   });
 
+  it('refuses to load a second copy from another file, rather than register a shim it cannot drive', () => {
+    gathered().close(); // this process has the library from its usual path
+    const copy = path.join(dir, 'copy', path.basename(library!)); // SQLite finds the entry point by the file's name
+    fs.mkdirSync(path.dirname(copy));
+    fs.copyFileSync(library!, copy);
+    const db = new Database(':memory:');
+    try {
+      expect(() => db.loadExtension(copy)).toThrow(/already registered, by a copy from another file/);
+    } finally {
+      db.close();
+    }
+  });
+
   it('keeps every commit it returned from when its process is killed', async () => {
     const child = spawn(
       process.execPath,
@@ -118,8 +131,11 @@ describe.skipIf(!hasCompiler)('WAL writes gathered', () => {
       });
     });
     child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('exit', resolve));
-    const committed = printed.split('\n').filter(Boolean).map(Number);
+    // 'close', not 'exit': what it printed last may still be in the pipe when the process is gone.
+    await new Promise((resolve) => child.once('close', resolve));
+    const lines = printed.split('\n');
+    lines.pop(); // after the last newline: empty, or a number cut off by the kill
+    const committed = lines.map(Number);
     const last = committed[committed.length - 1]!;
     const db = plain();
     try {

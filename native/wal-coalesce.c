@@ -331,7 +331,6 @@ static void writesFunction(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 /* hookline_vfs_default(on): makes the shim the default VFS (1) or gives the default back to the real one (0). */
 static void defaultFunction(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   int on = argc > 0 && sqlite3_value_int(argv[0]);
-  (void)argc;
   sqlite3_result_int(ctx, sqlite3_vfs_register(on ? &shimVfs : realVfs, 1) == SQLITE_OK);
 }
 
@@ -341,74 +340,74 @@ __declspec(dllexport)
 int sqlite3_walcoalesce_init(sqlite3 *db, char **errorOut, const sqlite3_api_routines *api) {
   int rc;
   SQLITE_EXTENSION_INIT2(api);
-  (void)errorOut;
   if (!realVfs) {
     /* The VFS stays registered for the life of the process, so its code must too: SQLite unloads an extension when
     ** the connection that loaded it closes. */
     Dl_info self;
     if (!dladdr((void *)sqlite3_walcoalesce_init, &self) || !self.dli_fname ||
         !dlopen(self.dli_fname, RTLD_NOW | RTLD_NODELETE)) {
+      if (errorOut) *errorOut = sqlite3_mprintf(SHIM_NAME ": could not keep its library loaded");
       return SQLITE_ERROR;
     }
-    sqlite3_vfs *found = sqlite3_vfs_find(SHIM_NAME);
-    if (found) {
-      /* Loaded again (another thread): the first load registered it. */
-      realVfs = (sqlite3_vfs *)found->pAppData;
-    } else {
-      realVfs = sqlite3_vfs_find(0);
-      if (!realVfs) return SQLITE_ERROR;
-      int v;
-      for (v = 0; v < 3; v++) {
-        sqlite3_io_methods *m = &shimMethods[v];
-        m->iVersion = v + 1;
-        m->xClose = shimClose;
-        m->xRead = shimRead;
-        m->xWrite = shimWrite;
-        m->xTruncate = shimTruncate;
-        m->xSync = shimSync;
-        m->xFileSize = shimFileSize;
-        m->xLock = shimLock;
-        m->xUnlock = shimUnlock;
-        m->xCheckReservedLock = shimCheckReservedLock;
-        m->xFileControl = shimFileControl;
-        m->xSectorSize = shimSectorSize;
-        m->xDeviceCharacteristics = shimDeviceCharacteristics;
-        if (v >= 1) {
-          m->xShmMap = shimShmMap;
-          m->xShmLock = shimShmLock;
-          m->xShmBarrier = shimShmBarrier;
-          m->xShmUnmap = shimShmUnmap;
-        }
-        if (v >= 2) {
-          m->xFetch = shimFetch;
-          m->xUnfetch = shimUnfetch;
-        }
-      }
-      shimVfs = *realVfs;
-      shimVfs.iVersion = realVfs->iVersion < 3 ? realVfs->iVersion : 3;
-      shimVfs.szOsFile = (int)sizeof(ShimFile) + realVfs->szOsFile;
-      shimVfs.pNext = 0;
-      shimVfs.zName = SHIM_NAME;
-      shimVfs.pAppData = realVfs;
-      shimVfs.xOpen = shimOpen;
-      shimVfs.xDelete = shimDelete;
-      shimVfs.xAccess = shimAccess;
-      shimVfs.xFullPathname = shimFullPathname;
-      shimVfs.xDlOpen = shimDlOpen;
-      shimVfs.xDlError = shimDlError;
-      shimVfs.xDlSym = shimDlSym;
-      shimVfs.xDlClose = shimDlClose;
-      shimVfs.xRandomness = shimRandomness;
-      shimVfs.xSleep = shimSleep;
-      shimVfs.xCurrentTime = shimCurrentTime;
-      shimVfs.xGetLastError = shimGetLastError;
-      shimVfs.xCurrentTimeInt64 = shimCurrentTimeInt64;
-      shimVfs.xSetSystemCall = shimSetSystemCall;
-      shimVfs.xGetSystemCall = shimGetSystemCall;
-      shimVfs.xNextSystemCall = shimNextSystemCall;
-      rc = sqlite3_vfs_register(&shimVfs, 0);
-      if (rc != SQLITE_OK) return rc;
+    /* Loaded again from the same file, this copy's realVfs is already set (the process keeps one copy of it). A shim
+    ** registered by a copy from another file would have methods this copy cannot recognise. */
+    if (sqlite3_vfs_find(SHIM_NAME)) {
+      if (errorOut) *errorOut = sqlite3_mprintf(SHIM_NAME " is already registered, by a copy from another file");
+      return SQLITE_ERROR;
     }
+    realVfs = sqlite3_vfs_find(0);
+    if (!realVfs) return SQLITE_ERROR;
+    int v;
+    for (v = 0; v < 3; v++) {
+      sqlite3_io_methods *m = &shimMethods[v];
+      m->iVersion = v + 1;
+      m->xClose = shimClose;
+      m->xRead = shimRead;
+      m->xWrite = shimWrite;
+      m->xTruncate = shimTruncate;
+      m->xSync = shimSync;
+      m->xFileSize = shimFileSize;
+      m->xLock = shimLock;
+      m->xUnlock = shimUnlock;
+      m->xCheckReservedLock = shimCheckReservedLock;
+      m->xFileControl = shimFileControl;
+      m->xSectorSize = shimSectorSize;
+      m->xDeviceCharacteristics = shimDeviceCharacteristics;
+      if (v >= 1) {
+        m->xShmMap = shimShmMap;
+        m->xShmLock = shimShmLock;
+        m->xShmBarrier = shimShmBarrier;
+        m->xShmUnmap = shimShmUnmap;
+      }
+      if (v >= 2) {
+        m->xFetch = shimFetch;
+        m->xUnfetch = shimUnfetch;
+      }
+    }
+    shimVfs = *realVfs;
+    shimVfs.iVersion = realVfs->iVersion < 3 ? realVfs->iVersion : 3;
+    shimVfs.szOsFile = (int)sizeof(ShimFile) + realVfs->szOsFile;
+    shimVfs.pNext = 0;
+    shimVfs.zName = SHIM_NAME;
+    shimVfs.pAppData = realVfs;
+    shimVfs.xOpen = shimOpen;
+    shimVfs.xDelete = shimDelete;
+    shimVfs.xAccess = shimAccess;
+    shimVfs.xFullPathname = shimFullPathname;
+    shimVfs.xDlOpen = shimDlOpen;
+    shimVfs.xDlError = shimDlError;
+    shimVfs.xDlSym = shimDlSym;
+    shimVfs.xDlClose = shimDlClose;
+    shimVfs.xRandomness = shimRandomness;
+    shimVfs.xSleep = shimSleep;
+    shimVfs.xCurrentTime = shimCurrentTime;
+    shimVfs.xGetLastError = shimGetLastError;
+    shimVfs.xCurrentTimeInt64 = shimCurrentTimeInt64;
+    shimVfs.xSetSystemCall = shimSetSystemCall;
+    shimVfs.xGetSystemCall = shimGetSystemCall;
+    shimVfs.xNextSystemCall = shimNextSystemCall;
+    rc = sqlite3_vfs_register(&shimVfs, 0);
+    if (rc != SQLITE_OK) return rc;
   }
   rc = sqlite3_create_function(db, "hookline_wal_coalesce", 0, SQLITE_UTF8, 0, coalesceFunction, 0, 0);
   if (rc == SQLITE_OK) {

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildNative } from './build-native';
+import { buildNativeOrSayWhy } from './build-native';
 
 // `npm start` right after `npm install`: build when there is no build or the sources are newer than it.
 const root = process.cwd();
@@ -52,8 +52,7 @@ export function ensureBuild(): void {
 
 const isMain = process.argv[1] && /start\.(ts|js)$/.test(process.argv[1]);
 if (isMain) {
-  const why = buildNative({ quiet: true });
-  if (why) console.log(`native/wal-coalesce.c not built (${why}); the ingest writer runs without it`);
+  buildNativeOrSayWhy({ quiet: true });
   ensureBuild();
   if (process.argv.includes('--build-only')) process.exit(0);
   (process.env as Record<string, string>).NODE_ENV = 'production';
