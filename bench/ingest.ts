@@ -202,6 +202,12 @@ async function main() {
         `server CPU per answer    hookline ${cpu(hl.cpuMs, hl)}, bare ${cpu(bareResult.cpuMs, bareResult)}`,
       );
     }
+    if (hl.threads) {
+      // Which of Hookline's threads the cores went to (db/threads.ts names them): the ingest writer (hl-writer) is
+      // the one whose commits and WAL flushes every answer waits for.
+      const cores = hl.threads.map((t) => `${t.name} ${(t.cpuMs / 1000 / hl.seconds).toFixed(2)}`);
+      console.log(`  by thread (cores)      ${cores.join(', ')}`);
+    }
     const gcs = gcAfter.count - gcBefore.count;
     const gcMs = (gcAfter.seconds - gcBefore.seconds) * 1000;
     console.log(

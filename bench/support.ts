@@ -15,6 +15,8 @@ export interface LoadResult {
   latencies: number[];
   /** CPU the server's process used over the load (ms), when runLoad was given its pid and /proc can tell. */
   cpuMs: number | null;
+  /** The same by thread name (the event loop as "event loop"), busiest first; null as cpuMs. */
+  threads: { name: string; cpuMs: number }[] | null;
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -45,6 +47,7 @@ export function combineLoads(a: LoadResult, b: LoadResult): LoadResult {
     max: latencies.at(-1) ?? 0,
     latencies,
     cpuMs: a.cpuMs === null || b.cpuMs === null ? null : a.cpuMs + b.cpuMs,
+    threads: null,
   };
 }
 
@@ -174,6 +177,7 @@ function loadClient(target: LoadTarget, connections: number) {
         max: latencies.at(-1) ?? 0,
         latencies,
         cpuMs: null,
+        threads: null,
       };
     },
   };
@@ -188,6 +192,7 @@ export async function runLoad(
 ): Promise<LoadResult> {
   const client = loadClient(options, options.connections);
   const cpuBefore = options.pid === undefined ? null : processCpuMs(options.pid);
+  const threadsBefore = options.pid === undefined ? null : threadCpuMs(options.pid);
   const start = performance.now();
   const end = start + options.seconds * 1000;
   // BENCH_TRACE=1: the accepted rate of every quarter second on stderr, to see a ramp-up or a stall.
@@ -209,8 +214,10 @@ export async function runLoad(
     process.stderr.write('\n');
   }
   const cpuAfter = options.pid === undefined ? null : processCpuMs(options.pid);
+  const threadsAfter = options.pid === undefined ? null : threadCpuMs(options.pid);
   const result = await client.finish((performance.now() - start) / 1000);
   if (cpuBefore !== null && cpuAfter !== null) result.cpuMs = cpuAfter - cpuBefore;
+  if (threadsBefore && threadsAfter) result.threads = threadsUsed(threadsBefore, threadsAfter);
   return result;
 }
 
@@ -242,15 +249,58 @@ export async function runOpenLoad(
 /** USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK). */
 const CLOCK_TICKS = 100;
 
+/** A /proc stat file's name field and CPU time (user + system, ms); throws where there is no such file. */
+function readStat(file: string): { name: string; ms: number } {
+  const stat = fs.readFileSync(file, 'latin1');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return {
+    name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+    ms: ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS,
+  };
+}
+
 /** CPU time (user + system, all threads, ms) a process has used so far, from /proc (Linux); null elsewhere. */
 function processCpuMs(pid: number): number | null {
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+    return readStat(`/proc/${pid}/stat`).ms;
   } catch {
     return null;
   }
+}
+
+type ThreadCpu = Map<number, { name: string; ms: number }>;
+
+/** Each thread's CPU so far (ms) with its name, from /proc (Linux); null elsewhere. */
+function threadCpuMs(pid: number): ThreadCpu | null {
+  try {
+    const threads: ThreadCpu = new Map();
+    for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+      try {
+        const { name, ms } = readStat(`/proc/${pid}/task/${tid}/stat`);
+        threads.set(Number(tid), { name: Number(tid) === pid ? 'event loop' : name, ms });
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return threads;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * What each thread used between two readings, summed by name (V8's and libuv's helper threads share theirs), busiest
+ * first. A thread started meanwhile counts from zero.
+ */
+function threadsUsed(before: ThreadCpu, after: ThreadCpu): { name: string; cpuMs: number }[] {
+  const byName = new Map<string, number>();
+  for (const [tid, { name, ms }] of after) {
+    byName.set(name, (byName.get(name) ?? 0) + ms - (before.get(tid)?.ms ?? 0));
+  }
+  return [...byName]
+    .map(([name, cpuMs]) => ({ name, cpuMs }))
+    .filter((t) => t.cpuMs > 0)
+    .sort((a, b) => b.cpuMs - a.cpuMs);
 }
 
 export function startProcess(

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { threadCalls } from './threads';
+import { THREAD_NAMES_READABLE, threadNames } from '@/test/support/threads';
+import { startDbThread, threadCalls, threadName } from './threads';
 
 // A real thread speaking the protocol of the db threads: answers { id, ... } or { id, error }, and 'stop'.
 const THREAD = `
@@ -67,5 +68,30 @@ describe('threadCalls', () => {
     expect(await answered).toBe(7);
     await gone; // ended, not left running
     await expect(call(calls, { op: 'echo', value: 1 })).rejects.toThrow('Test thread exited');
+  });
+});
+
+describe('db thread names', () => {
+  it('are hl- and the module name without -thread, at most 15 characters (the kernel keeps no more)', () => {
+    expect(threadName('lib/ingest/writer-thread.ts')).toBe('hl-writer');
+    expect(threadName('db/checkpoint-thread.ts')).toBe('hl-checkpoint');
+    expect(threadName('lib/delivery/bookkeeping-thread.ts')).toBe('hl-bookkeeping');
+    expect(threadName('lib/runs/search-index-thread.ts')).toBe('hl-search-index');
+    expect(threadName('test/support/named-thread.ts')).toBe('hl-named');
+    expect(threadName('lib/a-very-long-module-name-thread.ts')).toHaveLength(15);
+  });
+
+  it.runIf(THREAD_NAMES_READABLE)('are what top -H and ps -L show (Linux)', async () => {
+    expect(threadNames()).not.toContain('hl-named');
+    const thread = startDbThread('test/support/named-thread.ts', ':memory:');
+    try {
+      await new Promise<void>((resolve, reject) => {
+        thread.on('message', (m) => m === 'running' && resolve());
+        thread.once('error', reject);
+      });
+      expect(threadNames()).toContain('hl-named');
+    } finally {
+      await thread.terminate();
+    }
   });
 });

@@ -5,11 +5,19 @@ import { errorFields, logger } from '@/lib/log/logger';
 import { autoCheckpointPages } from './client';
 
 /**
+ * The name a thread started from `entry` shows in `top -H`, `ps -L` and perf on Linux (15 characters at most):
+ * `hl-` and the module's name without `-thread` (lib/ingest/writer-thread.ts: hl-writer).
+ */
+export function threadName(entry: string): string {
+  return `hl-${path.basename(entry).replace(/(-thread)?\.[cm]?[jt]s$/, '')}`.slice(0, 15);
+}
+
+/**
  * Starts one of the threads that write or checkpoint the database `file` (the ingest writer, the worker's
  * bookkeeping, the checkpointer, the search indexer): `entry` is its TypeScript module, relative to the project.
  * Threads do not inherit the tsx loader that runs the server, so lib/ingest/writer-boot.mjs registers it first. The
- * thread also gets the process's auto-checkpoint size (db/checkpointer.ts) and, from the environment variable
- * `flagsEnv`, Node flags (profiling). Unref'd: a thread never keeps the process alive.
+ * thread also gets the process's auto-checkpoint size (db/checkpointer.ts), its name (threadName) and, from the
+ * environment variable `flagsEnv`, Node flags (profiling). Unref'd: a thread never keeps the process alive.
  */
 export function startDbThread(
   entry: string,
@@ -21,6 +29,7 @@ export function startDbThread(
   const thread = new Worker(path.join(process.cwd(), 'lib/ingest/writer-boot.mjs'), {
     workerData: {
       entry: path.join(process.cwd(), entry),
+      threadName: threadName(entry),
       file,
       autoCheckpoint: autoCheckpointPages(),
       ...data,

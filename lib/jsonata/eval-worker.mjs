@@ -4,7 +4,10 @@
 import { parentPort } from 'node:worker_threads';
 import jsonata from 'jsonata';
 import { RE2JS } from 're2js';
+import { nameThread } from '../thread-name.mjs';
 import { MAX_DEPTH, MAX_SEQUENCE, toError, toPlain } from './eval-results.mjs';
+
+nameThread('hl-jsonata');
 
 const CACHE_SIZE = 500;
 

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { THREAD_NAMES_READABLE, threadNames } from '@/test/support/threads';
 import { evaluateExpression } from './evaluate';
 import { getJsonataPool, shutdownJsonataPool } from './pool';
 
@@ -29,6 +30,19 @@ describe('pool', () => {
     process.env.HOOKLINE_JSONATA_WORKER = path.join(tmpdir(), 'no-such-hookline-worker.mjs');
     const result = await evaluateExpression('1 + 1', {});
     expect(result).toMatchObject({ ok: false, error: { code: 'WORKER_UNAVAILABLE' } });
+  });
+
+  it.runIf(THREAD_NAMES_READABLE)('names its workers hl-jsonata, for top -H (Linux)', async () => {
+    await shutdownJsonataPool();
+    expect(threadNames()).not.toContain('hl-jsonata');
+    const [result] = await getJsonataPool().run({
+      exprs: ['1 + 1'],
+      input: {},
+      bindings: {},
+      timeoutMs: 1000,
+    });
+    expect(result).toEqual({ ok: true, value: 2 });
+    expect(threadNames()).toContain('hl-jsonata');
   });
 
   it('starts again after shutdown', async () => {
