@@ -6,6 +6,7 @@ import { decrypt } from '@/lib/crypto/encryption';
 import { sendRequest } from '@/lib/delivery/http-client';
 import { maskSecretValues } from '@/lib/delivery/redact';
 import { webhookHeaders } from '@/lib/delivery/sign';
+import { getEventRow } from '@/lib/events/events';
 import { NotFoundError, ValidationError } from '@/lib/errors';
 import { newId } from '@/lib/ids';
 import { checkExpression, checkTemplate, evaluateExpression, type ExpressionError } from '@/lib/jsonata';
@@ -125,18 +126,8 @@ export function parseDraft(raw: unknown): Draft {
   };
 }
 
-function eventRow(user: Owner, eventId: string) {
-  const row = getDb()
-    .select()
-    .from(events)
-    .where(and(eq(events.id, eventId), eq(events.userId, user.id)))
-    .get();
-  if (!row) throw new NotFoundError('Event');
-  return row;
-}
-
 function contextFromSample(user: Owner, sample: SampleInput, secrets: Record<string, string>): RunContext {
-  if ('eventId' in sample) return runContextFromEvent(eventRow(user, sample.eventId), secrets, []);
+  if ('eventId' in sample) return runContextFromEvent(getEventRow(user, sample.eventId), secrets, []);
   const contentType = sample.contentType ?? 'application/json';
   const raw = sample.raw ?? JSON.stringify(sample.json ?? null);
   return {
