@@ -109,6 +109,10 @@ function flush(): void {
   items = [];
   waiting = [];
   getWriter().write(batch, (error, results) => {
+    // The writer answers when a commit is done, so it may be idle now: what was parsed meanwhile goes to it before
+    // these answers are written (~10 µs each) rather than at the end of the turn (+4.5% accepted/s in bench:ingest,
+    // three interleaved pairs of runs, ahead in each).
+    if (items.length > 0) flush();
     if (error) {
       for (const done of pending) done(error);
       return;
