@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDbHandle } from '@/db/client';
 import { newId } from '@/lib/ids';
 import { useTempDatabase } from '@/test/support/db';
-import { stopIngestWriter, storeAccepted, storeRejected, type AcceptedRecord } from './store';
+import { ingestWriterThread, stopIngestWriter, storeAccepted, storeRejected, type AcceptedRecord } from './store';
 import { REJECTED_KEEP_PER_HOOK } from './write-events';
 
 // The real writer thread, on a real SQLite file: what storeAccepted resolves with is committed and flushed.
@@ -84,6 +84,32 @@ describe('storeAccepted (writer thread)', () => {
         n: 1,
       });
     }
+  });
+
+  it('hands the writer what was parsed before it writes the answers of a commit', async () => {
+    await storeAccepted(record({ warm: 1 })); // the thread is up
+    const thread = ingestWriterThread()!;
+    const order: string[] = [];
+    const post = thread.postMessage.bind(thread);
+    thread.postMessage = (message: { items?: unknown[] }) => {
+      if (message.items) order.push(`posted ${message.items.length}`);
+      post(message);
+    };
+    let b: Promise<unknown> | null = null;
+    // A request parsed in the same turn as the commit's answer arrives, just before it is handled.
+    const parsedMeanwhile = () => {
+      b ??= storeAccepted(record({ b: 1 })).then(() => order.push('b answered'));
+    };
+    thread.prependListener('message', parsedMeanwhile);
+    try {
+      await storeAccepted(record({ a: 1 })).then(() => order.push('a answered'));
+      await b;
+    } finally {
+      thread.off('message', parsedMeanwhile);
+      thread.postMessage = post;
+    }
+    // Not at the end of the turn, after a's answer: the writer, just done with a's commit, would wait for it.
+    expect(order).toEqual(['posted 1', 'posted 1', 'a answered', 'b answered']);
   });
 
   it('answers a duplicate with the first event and starts no run', async () => {

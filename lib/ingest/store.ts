@@ -1,3 +1,4 @@
+import type { Worker } from 'node:worker_threads';
 import { getDbHandle } from '@/db/client';
 import { startDbThread, threadCalls } from '@/db/threads';
 import { wakeWorker } from '@/lib/delivery/queue';
@@ -53,6 +54,8 @@ let scheduled = false;
 interface Writer {
   write(items: WriteItem[], done: (error: Error | null, results?: StoreResult[]) => void): void;
   stop(): Promise<void>;
+  /** Its thread (none for an in-memory database). */
+  thread: Worker | null;
 }
 
 let writer: Writer | null = null;
@@ -71,6 +74,7 @@ function threadWriter(file: string): Writer {
         done(error, reply && (JSON.parse(reply.results) as StoreResult[])),
       ),
     stop: () => calls.stop(),
+    thread: calls.thread,
   };
   return self;
 }
@@ -78,7 +82,7 @@ function threadWriter(file: string): Writer {
 function inProcessWriter(): Writer {
   // An in-memory database cannot be shared with a thread.
   const group = new GroupCommit(getDbHandle().sqlite, () => {});
-  return { write: (batch, done) => group.write(batch, done), stop: async () => {} };
+  return { write: (batch, done) => group.write(batch, done), stop: async () => {}, thread: null };
 }
 
 function getWriter(): Writer {
@@ -87,6 +91,11 @@ function getWriter(): Writer {
     writer = file === ':memory:' ? inProcessWriter() : threadWriter(file);
   }
   return writer;
+}
+
+/** The writer's thread, started if need be (tests watch its messages); null for an in-memory database. */
+export function ingestWriterThread(): Worker | null {
+  return getWriter().thread;
 }
 
 /** Starts the writer thread ahead of the first request. */
