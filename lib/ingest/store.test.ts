@@ -3,7 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDbHandle } from '@/db/client';
 import { newId } from '@/lib/ids';
 import { useTempDatabase } from '@/test/support/db';
-import { ingestWriterThread, stopIngestWriter, storeAccepted, storeRejected, type AcceptedRecord } from './store';
+import {
+  ingestWriterThread,
+  stopIngestWriter,
+  storeAccepted,
+  storeRejected,
+  type AcceptedRecord,
+} from './store';
 import { REJECTED_KEEP_PER_HOOK } from './write-events';
 
 // The real writer thread, on a real SQLite file: what storeAccepted resolves with is committed and flushed.
