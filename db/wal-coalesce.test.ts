@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildNative } from '@/scripts/build-native';
-import { openWithWalCoalescing, walCoalesceLibrary } from './wal-coalesce';
+import { openWithCheckpointGathering, openWithWalCoalescing, walCoalesceLibrary } from './wal-coalesce';
 
 // The extension that gathers the ingest writer's WAL writes (native/wal-coalesce.c), built and loaded for real, on
 // real files.
@@ -98,6 +98,45 @@ describe.skipIf(!hasCompiler)('WAL writes gathered', () => {
       expect(() => other.prepare('select hookline_wal_coalesce()').get()).toThrow(/not opened through/);
     } finally {
       other.close();
+      db.close();
+    }
+  });
+
+  it('gathers the pages a checkpoint copies, all in the database file once the checkpoint returns', () => {
+    const db = plain();
+    const checkpointer = openWithCheckpointGathering(library!, () => new Database(file));
+    const dbWrites = () => checkpointer.prepare('select hookline_db_writes()').pluck().get() as number;
+    try {
+      db.exec('create table rows (id integer primary key, body blob)');
+      const insert = db.prepare('insert into rows (body) values (?)');
+      db.transaction(() => {
+        for (let i = 0; i < 300; i++) insert.run(Buffer.alloc(3000, i % 256)); // ~300 new pages, one after another
+      })();
+      const before = dbWrites();
+      const [{ log, checkpointed }] = checkpointer.pragma('wal_checkpoint(PASSIVE)') as {
+        log: number;
+        checkpointed: number;
+      }[];
+      expect(checkpointed).toBe(log);
+      expect(log).toBeGreaterThan(300);
+      // ~3 calls of 124 KiB for the run of new pages, a few more for the pages between; 300+ without gathering.
+      expect(dbWrites() - before).toBeLessThan(20);
+      // The database file alone, without the WAL, copied while the connections are still open: nothing left behind
+      // in the buffer.
+      const copy = path.join(dir, 'copy.db');
+      fs.copyFileSync(file, copy);
+      const alone = new Database(copy, { readonly: true });
+      try {
+        expect(alone.prepare('select count(*) from rows').pluck().get()).toBe(300);
+        const row = alone.prepare('select body from rows where id = 250').get() as { body: Buffer };
+        expect(row.body.equals(Buffer.alloc(3000, 249))).toBe(true);
+        expect(alone.pragma('integrity_check', { simple: true })).toBe('ok');
+      } finally {
+        alone.close();
+      }
+      expect(() => db.prepare('select hookline_db_coalesce()').get()).toThrow(/no such function/);
+    } finally {
+      checkpointer.close();
       db.close();
     }
   });

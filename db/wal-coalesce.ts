@@ -26,12 +26,11 @@ export function walCoalesceLibrary(): string | null {
 }
 
 /**
- * Opens a connection (with `open`) whose WAL writes are gathered: through the extension's VFS, at synchronous=FULL.
- * The VFS is SQLite's default only while `open` runs (SQLite picks a connection's VFS when it opens, and
- * better-sqlite3 cannot name one); a connection another thread opens in that moment passes straight through it.
- * Throws if the extension cannot be loaded or switched on; the caller then opens the connection as usual.
+ * Opens a connection (with `open`) through the extension's VFS, with the extension loaded on it. The VFS is SQLite's
+ * default only while `open` runs (SQLite picks a connection's VFS when it opens, and better-sqlite3 cannot name one);
+ * a connection another thread opens in that moment passes straight through it.
  */
-export function openWithWalCoalescing(library: string, open: () => Database.Database): Database.Database {
+function openThroughShim(library: string, open: () => Database.Database): Database.Database {
   const boot = new Database(':memory:');
   let sqlite: Database.Database;
   try {
@@ -47,12 +46,47 @@ export function openWithWalCoalescing(library: string, open: () => Database.Data
   }
   try {
     sqlite.loadExtension(library);
-    sqlite.pragma('synchronous = FULL');
-    sqlite.prepare('select count(*) from sqlite_schema').get(); // opens the WAL, if open() read nothing
-    sqlite.prepare('select hookline_wal_coalesce()').get();
   } catch (error) {
     sqlite.close();
     throw error;
   }
   return sqlite;
+}
+
+/** Runs `setUp` on a connection just opened, closing it if that throws. */
+function setUp(sqlite: Database.Database, steps: () => void): Database.Database {
+  try {
+    steps();
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
+  return sqlite;
+}
+
+/**
+ * Opens a connection (with `open`) whose WAL writes are gathered: through the extension's VFS, at synchronous=FULL.
+ * Throws if the extension cannot be loaded or switched on; the caller then opens the connection as usual.
+ */
+export function openWithWalCoalescing(library: string, open: () => Database.Database): Database.Database {
+  const sqlite = openThroughShim(library, open);
+  return setUp(sqlite, () => {
+    sqlite.pragma('synchronous = FULL');
+    sqlite.prepare('select count(*) from sqlite_schema').get(); // opens the WAL, if open() read nothing
+    sqlite.prepare('select hookline_wal_coalesce()').get();
+  });
+}
+
+/**
+ * Opens the checkpointer's connection (with `open`) so that the pages a checkpoint copies into the database file go
+ * out in runs, not a write call each (native/wal-coalesce.c, hookline_db_coalesce): under bench:ingest the
+ * checkpointer made ~12,000 one-page writes a second. Its syncs are SQLite's own, unchanged. Throws as
+ * openWithWalCoalescing.
+ */
+export function openWithCheckpointGathering(
+  library: string,
+  open: () => Database.Database,
+): Database.Database {
+  const sqlite = openThroughShim(library, open);
+  return setUp(sqlite, () => sqlite.prepare('select hookline_db_coalesce()').get());
 }

@@ -18,6 +18,10 @@
 **     file always looks to SQLite and to other connections as it would without the shim.
 ** A crash loses only what was buffered and never written, which SQLite had not reported as committed.
 **
+** The checkpointer's connection uses it too (hookline_db_coalesce), for the pages a checkpoint copies into the
+** database file: one write call for each run of neighbouring pages. There xSync writes the buffer out AND syncs, so
+** SQLite's order (copy, sync the database file, then record the frames as copied) holds as without the shim.
+**
 ** Built by scripts/build-native.ts at install when a C compiler is there; without it Hookline runs without it.
 */
 #define _GNU_SOURCE /* dladdr */
@@ -34,7 +38,8 @@ struct ShimFile {
   sqlite3_file base;
   sqlite3_file *real;     /* the file of the VFS underneath, allocated right after this struct */
   int isWal;              /* opened as a WAL file */
-  int coalesce;           /* buffering switched on (hookline_wal_coalesce) */
+  int coalesce;           /* buffering switched on (hookline_wal_coalesce, hookline_db_coalesce) */
+  int skipSync;           /* xSync writes the buffer out and does not sync (the WAL's mode, not the database's) */
   sqlite3_int64 writes;   /* write calls made on the real file, for hookline_wal_writes() */
   unsigned char *buf;     /* pending bytes, to go at bufOffset */
   int bufLen;
@@ -126,7 +131,7 @@ static int shimTruncate(sqlite3_file *f, sqlite3_int64 size) {
 static int shimSync(sqlite3_file *f, int flags) {
   ShimFile *p = (ShimFile *)f;
   FLUSH_OR_RETURN(p);
-  if (p->coalesce) return SQLITE_OK; /* the ingest writer syncs after COMMIT (see the top of this file) */
+  if (p->skipSync) return SQLITE_OK; /* the ingest writer syncs after COMMIT (see the top of this file) */
   return p->real->pMethods->xSync(p->real, flags);
 }
 
@@ -288,44 +293,62 @@ static const char *shimNextSystemCall(sqlite3_vfs *v, const char *name) {
   return realVfs->xNextSystemCall(realVfs, name);
 }
 
-/* This connection's WAL if it was opened through the shim; otherwise NULL, with the error set on ctx. */
-static ShimFile *connectionWal(sqlite3_context *ctx, const char *fn) {
+/*
+** This connection's WAL (wal = 1) or database file (wal = 0) if it was opened through the shim; otherwise NULL, with
+** the error set on ctx.
+*/
+static ShimFile *connectionFile(sqlite3_context *ctx, const char *fn, int wal) {
   sqlite3 *db = sqlite3_context_db_handle(ctx);
-  sqlite3_file *wal = 0;
+  sqlite3_file *file = 0;
+  int op = wal ? SQLITE_FCNTL_JOURNAL_POINTER : SQLITE_FCNTL_FILE_POINTER;
   char *message;
-  if (sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal) != SQLITE_OK || !wal ||
-      !wal->pMethods) {
-    message = sqlite3_mprintf("%s: the connection has no WAL open (not in WAL mode, or nothing read yet)", fn);
-  } else if (wal->pMethods < &shimMethods[0] || wal->pMethods > &shimMethods[2] || !((ShimFile *)wal)->isWal) {
+  if (sqlite3_file_control(db, "main", op, &file) != SQLITE_OK || !file || !file->pMethods) {
+    message = wal ? sqlite3_mprintf("%s: the connection has no WAL open (not in WAL mode, or nothing read yet)", fn)
+                  : sqlite3_mprintf("%s: the connection has no database file open", fn);
+  } else if (file->pMethods < &shimMethods[0] || file->pMethods > &shimMethods[2] ||
+             ((ShimFile *)file)->isWal != wal) {
     message = sqlite3_mprintf("%s: the connection was not opened through the " SHIM_NAME " VFS", fn);
   } else {
-    return (ShimFile *)wal;
+    return (ShimFile *)file;
   }
   sqlite3_result_error(ctx, message ? message : fn, -1);
   sqlite3_free(message);
   return 0;
 }
 
+/* The user data of the functions that act on the WAL; those on the database file have none. */
+static int onWal;
+
 /*
 ** hookline_wal_coalesce(): switches buffering on for this connection's WAL. The connection must have been opened
-** through the shim, be at synchronous=FULL (or EXTRA), and have its WAL open (run a read first). Returns 1, or raises
-** an error saying why not.
+** through the shim, be at synchronous=FULL (or EXTRA), and have its WAL open (run a read first).
+**
+** hookline_db_coalesce(): gathers the page writes a checkpoint makes to this connection's database file, for the
+** checkpointer's connection (db/checkpoint-thread.ts), which writes that file in no other way. A checkpoint copies
+** pages in ascending order, and every page appended since the last one is next to the one before: one write call for
+** a run of them instead of one each. Unlike the WAL's mode, xSync writes the buffer out and then syncs, so nothing
+** changes for SQLite, which syncs the file before it records the frames as copied.
+**
+** Both return 1, or raise an error saying why not.
 */
 static void coalesceFunction(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
-  ShimFile *wal = connectionWal(ctx, "hookline_wal_coalesce");
+  int wal = sqlite3_user_data(ctx) == &onWal;
+  ShimFile *file = connectionFile(ctx, wal ? "hookline_wal_coalesce" : "hookline_db_coalesce", wal);
   (void)argc;
   (void)argv;
-  if (!wal) return;
-  wal->coalesce = 1;
+  if (!file) return;
+  file->coalesce = 1;
+  file->skipSync = wal; /* the ingest writer syncs the WAL after COMMIT */
   sqlite3_result_int(ctx, 1);
 }
 
-/* hookline_wal_writes(): the write calls made on this connection's WAL file so far (tests check the gathering). */
+/* hookline_wal_writes(), hookline_db_writes(): the write calls made on that file so far (tests check the gathering). */
 static void writesFunction(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
-  ShimFile *wal = connectionWal(ctx, "hookline_wal_writes");
+  int wal = sqlite3_user_data(ctx) == &onWal;
+  ShimFile *file = connectionFile(ctx, wal ? "hookline_wal_writes" : "hookline_db_writes", wal);
   (void)argc;
   (void)argv;
-  if (wal) sqlite3_result_int64(ctx, wal->writes);
+  if (file) sqlite3_result_int64(ctx, file->writes);
 }
 
 /* hookline_vfs_default(on): makes the shim the default VFS (1) or gives the default back to the real one (0). */
@@ -409,12 +432,18 @@ int sqlite3_walcoalesce_init(sqlite3 *db, char **errorOut, const sqlite3_api_rou
     rc = sqlite3_vfs_register(&shimVfs, 0);
     if (rc != SQLITE_OK) return rc;
   }
-  rc = sqlite3_create_function(db, "hookline_wal_coalesce", 0, SQLITE_UTF8, 0, coalesceFunction, 0, 0);
+  rc = sqlite3_create_function(db, "hookline_wal_coalesce", 0, SQLITE_UTF8, &onWal, coalesceFunction, 0, 0);
   if (rc == SQLITE_OK) {
-    rc = sqlite3_create_function(db, "hookline_wal_writes", 0, SQLITE_UTF8, 0, writesFunction, 0, 0);
+    rc = sqlite3_create_function(db, "hookline_wal_writes", 0, SQLITE_UTF8, &onWal, writesFunction, 0, 0);
   }
   if (rc == SQLITE_OK) {
     rc = sqlite3_create_function(db, "hookline_vfs_default", 1, SQLITE_UTF8, 0, defaultFunction, 0, 0);
+  }
+  if (rc == SQLITE_OK) {
+    rc = sqlite3_create_function(db, "hookline_db_coalesce", 0, SQLITE_UTF8, 0, coalesceFunction, 0, 0);
+  }
+  if (rc == SQLITE_OK) {
+    rc = sqlite3_create_function(db, "hookline_db_writes", 0, SQLITE_UTF8, 0, writesFunction, 0, 0);
   }
   return rc;
 }
