@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildNative } from '@/scripts/build-native';
+import { startDbThread } from './threads';
 import { openWithCheckpointGathering, openWithWalCoalescing, walCoalesceLibrary } from './wal-coalesce';
 
 // The extension that gathers the ingest writer's WAL writes (native/wal-coalesce.c), built and loaded for real, on
@@ -139,6 +140,24 @@ describe.skipIf(!hasCompiler)('WAL writes gathered', () => {
       checkpointer.close();
       db.close();
     }
+  });
+
+  it('opens through the shim from threads starting together: one at a time makes it the default', async () => {
+    plain().close(); // WAL mode, once
+    const threads = Array.from({ length: 4 }, () =>
+      startDbThread('test/support/shim-opener.ts', file, { rounds: 25 }),
+    );
+    const missed = await Promise.all(
+      threads.map(
+        (thread) =>
+          new Promise<number>((resolve, reject) => {
+            thread.once('message', (m: { missed: number }) => resolve(m.missed));
+            thread.once('error', reject);
+          }),
+      ),
+    );
+    await Promise.all(threads.map((t) => t.terminate()));
+    expect(missed).toEqual([0, 0, 0, 0]);
   });
 
   it('refuses to load a second copy from another file, rather than register a shim it cannot drive', () => {
