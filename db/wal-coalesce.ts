@@ -10,8 +10,11 @@ import { getEnvironmentData, isMainThread, setEnvironmentData } from 'node:worke
 // before the commit becomes visible to other connections; the shim does not sync there. The writer fdatasyncs the WAL
 // after COMMIT, outside the write lock, and only then answers, as without the shim.
 //
-// The library is built at install (scripts/build-native.mjs); without it, or with HOOKLINE_WAL_COALESCE=off, the
-// writer runs as before (synchronous=OFF and its own fdatasync after each commit).
+// The checkpointer's connection goes through it too, to gather the pages a checkpoint copies into the database file;
+// there the shim's xSync syncs as SQLite asks (openWithCheckpointGathering).
+//
+// The library is built at install (scripts/build-native.ts); without it, or with HOOKLINE_WAL_COALESCE=off, the
+// writer runs as before (synchronous=OFF and its own fdatasync after each commit), and so does the checkpointer.
 
 /** Where scripts/build-native.ts puts the library. */
 export function walCoalesceLibraryPath(): string {
@@ -90,7 +93,7 @@ function openThroughShim(library: string, open: () => Database.Database): Databa
   return sqlite;
 }
 
-/** Runs `setUp` on a connection just opened, closing it if that throws. */
+/** Runs `steps` on a connection just opened, closing it if they throw. */
 function setUp(sqlite: Database.Database, steps: () => void): Database.Database {
   try {
     steps();
