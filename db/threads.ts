@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { ChurnTable } from '@/lib/churn-table';
 import { errorFields, logger } from '@/lib/log/logger';
 import { autoCheckpointPages } from './client';
-import { shareVfsLock } from './wal-coalesce';
+import { prepareWriteLock } from './write-lock';
 
 /**
  * The name a thread started from `entry` shows in `top -H`, `ps -L` and perf on Linux (15 characters at most):
@@ -27,7 +27,7 @@ export function startDbThread(
   flagsEnv?: string,
 ): Worker {
   const flags = flagsEnv ? process.env[flagsEnv]?.split(' ').filter(Boolean) : undefined;
-  shareVfsLock();
+  prepareWriteLock(); // shared with the thread only if it exists before the thread starts
   const thread = new Worker(path.join(process.cwd(), 'lib/ingest/writer-boot.mjs'), {
     workerData: {
       entry: path.join(process.cwd(), entry),

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import { getEnvironmentData, isMainThread, setEnvironmentData } from 'node:worker_threads';
+import { withWriteLock } from './write-lock';
 
 // The ingest writer's WAL writes, gathered (native/wal-coalesce.c). SQLite writes each WAL frame with two write
 // calls, so a commit of 16 webhooks (~50 frames) made ~100 system calls, 0.35-0.42 ms of the writer's ~2 ms cycle on
@@ -29,68 +29,31 @@ export function walCoalesceLibrary(): string | null {
   return fs.existsSync(file) ? file : null;
 }
 
-const VFS_LOCK_KEY = 'hookline.vfsDefaultLock';
-/** A holder this long is taken to have died holding the lock (a terminated thread); the open goes ahead. */
-const VFS_LOCK_GIVE_UP_MS = 2_000;
-
-/**
- * Creates the memory of the lock that openThroughShim takes: the main thread calls this before it starts a thread
- * (db/threads.ts), and every thread started afterwards shares it (environment data).
- */
-export function shareVfsLock(): void {
-  if (isMainThread && !getEnvironmentData(VFS_LOCK_KEY)) {
-    setEnvironmentData(VFS_LOCK_KEY, new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
-  }
-}
-
-/**
- * One thread at a time makes the shim SQLite's default VFS. The ingest writer and the checkpointer start together,
- * and without it one could give the default back while the other opened its connection, which then went through
- * the real VFS, its writes not gathered. Returns the release.
- */
-function takeVfsLock(): () => void {
-  const shared = getEnvironmentData(VFS_LOCK_KEY) as SharedArrayBuffer | undefined;
-  if (!shared) return () => {};
-  const word = new Int32Array(shared);
-  const giveUpAt = Date.now() + VFS_LOCK_GIVE_UP_MS;
-  while (Atomics.compareExchange(word, 0, 0, 1) !== 0) {
-    if (Date.now() > giveUpAt) return () => {};
-    Atomics.wait(word, 0, 1, 50);
-  }
-  return () => {
-    Atomics.store(word, 0, 0);
-    Atomics.notify(word, 0);
-  };
-}
-
 /**
  * Opens a connection (with `open`) through the extension's VFS, with the extension loaded on it. The VFS is SQLite's
- * default only while `open` runs, under the lock above (SQLite picks a connection's VFS when it opens, and
- * better-sqlite3 cannot name one); a connection another thread opens in that moment passes straight through it.
+ * default only while `open` runs (SQLite picks a connection's VFS when it opens, and better-sqlite3 cannot name one);
+ * a connection another thread opens in that moment passes straight through it. The process's write lock makes that
+ * one thread at a time: the ingest writer and the checkpointer start together, and one could give the default back
+ * while the other opened, its connection then going through the real VFS, its writes not gathered.
  */
 function openThroughShim(library: string, open: () => Database.Database): Database.Database {
-  const boot = new Database(':memory:');
-  let sqlite: Database.Database;
-  const release = takeVfsLock();
-  try {
-    boot.loadExtension(library);
-    boot.prepare('select hookline_vfs_default(1)').get();
+  const sqlite = withWriteLock(() => {
+    const boot = new Database(':memory:');
     try {
-      sqlite = open();
+      boot.loadExtension(library);
+      boot.prepare('select hookline_vfs_default(1)').get();
+      try {
+        return open();
+      } finally {
+        boot.prepare('select hookline_vfs_default(0)').get();
+      }
     } finally {
-      boot.prepare('select hookline_vfs_default(0)').get();
+      boot.close();
     }
-  } finally {
-    boot.close();
-    release();
-  }
-  try {
+  });
+  return setUp(sqlite, () => {
     sqlite.loadExtension(library);
-  } catch (error) {
-    sqlite.close();
-    throw error;
-  }
-  return sqlite;
+  });
 }
 
 /** Runs `steps` on a connection just opened, closing it if they throw. */

@@ -5,7 +5,9 @@ import { getEnvironmentData, isMainThread, setEnvironmentData, threadId } from '
 // that keeps the data right; but a connection that finds SQLite's lock taken sleeps in its busy handler for 1, 2,
 // 5, 10, 15, 20… ms before looking again, so two busy threads of one process could hold each other up for tens of
 // milliseconds at a time. Waiting on this lock instead wakes the next writer the moment the last one commits.
-// Other processes (the CLI, `npm run worker`) still meet SQLite's busy handler, as before.
+// Other processes (the CLI, `npm run worker`) still meet SQLite's busy handler, as before. It is also held while a
+// thread opens a connection through the WAL-gathering VFS, which is the process's default for that moment
+// (db/wal-coalesce.ts).
 const ENV_KEY = 'hookline.writeLock';
 const STATE_KEY = Symbol.for('hookline.writeLock.thread');
 /** A holder this long is taken to have died holding the lock (a terminated thread): SQLite decides from then on. */

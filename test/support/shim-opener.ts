@@ -3,9 +3,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openWithWalCoalescing, walCoalesceLibrary } from '@/db/wal-coalesce';
 
 // A db thread for db/wal-coalesce.test.ts: opens `rounds` connections through the WAL-gathering VFS, one after
-// another, while other such threads do the same, and answers with how many came out not gathered.
+// another, while other such threads do the same, and answers with why those that came out not gathered did.
 const { file, rounds } = workerData as { file: string; rounds: number };
-let missed = 0;
+const missed: string[] = [];
 for (let i = 0; i < rounds; i++) {
   try {
     openWithWalCoalescing(walCoalesceLibrary()!, () => {
@@ -14,8 +14,8 @@ for (let i = 0; i < rounds; i++) {
       while (performance.now() < until);
       return new Database(file);
     }).close();
-  } catch {
-    missed++; // opened through the real VFS: another thread gave the default back meanwhile
+  } catch (error) {
+    missed.push((error as Error).message); // "not opened through": another thread gave the default back meanwhile
   }
 }
 parentPort!.postMessage({ missed });
