@@ -28,7 +28,7 @@ process.env.HOOKLINE_ENCRYPTION_KEY ||= 'bench-encryption-key';
 
 const { getDbHandle, closeDb } = await import('@/db/client');
 const { encodeTime, idFloor } = await import('@/lib/runs/id-time');
-const { listRuns, countRuns } = await import('@/lib/runs/query');
+const { listRuns, countRuns, newestRuns } = await import('@/lib/runs/query');
 const { getRunDetail } = await import('@/lib/runs/detail');
 const { getDashboard } = await import('@/lib/runs/dashboard');
 
@@ -290,7 +290,8 @@ async function main() {
   console.log(`  search index caught up in ${((performance.now() - indexStart) / 1000).toFixed(1)} s`);
 
   console.log('\nQuery plans');
-  plan('first page', `select id from runs r where r.user_id = ? order by r.id desc limit 51`, [userId]);
+  // Merged from one index range per status (lib/runs/query.ts): the plan shows one SEARCH per status.
+  plan('first page', newestRuns({}, 'r.user_id = @userId'), [{ userId, limit: 51 }]);
   plan(
     'failed + automation',
     `select id from runs r where r.user_id = ? and r.status = 'failed' and r.automation_id = ? order by r.id desc limit 51`,

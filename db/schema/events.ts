@@ -35,7 +35,11 @@ export const events = sqliteTable(
   },
   (t) => [
     index('events_hook_idx').on(t.hookId, t.id),
-    index('events_user_idx').on(t.userId, t.id),
+    // A user's events are read hook by hook (events_hook_idx) and merged, plus these: events with no hook (poll,
+    // schedule), which the ingest writer never stores, so its commits write one b-tree fewer per event (0009).
+    index('events_user_hookless_idx')
+      .on(t.userId, t.id)
+      .where(sql`hook_id is null`),
     // No index on received_at: ids sort by creation time (lib/ids.ts), so time bounds are id ranges on the primary
     // key (lib/runs/id-time.ts), and each ingest commit writes one b-tree fewer.
     // Rejected requests only (at most REJECTED_KEEP_PER_HOOK per hook, lib/ingest/write-events.ts): their trim and the

@@ -33,7 +33,8 @@ export const runs = sqliteTable(
     finishedAt: integer('finished_at'),
   },
   (t) => [
-    index('runs_user_idx').on(t.userId, t.id),
+    // No (user_id, id) index: a user's newest runs are read per status from this one (lib/runs/query.ts), and each
+    // ingest commit writes one b-tree fewer per run (migration 0009).
     index('runs_user_status_idx').on(t.userId, t.status, t.id),
     index('runs_automation_idx').on(t.automationId, t.id),
     index('runs_event_idx').on(t.eventId),

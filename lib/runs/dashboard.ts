@@ -70,11 +70,15 @@ export function getDashboard(user: Viewer, range: DashboardRange = '24h', now = 
     runs: emptyRuns(),
   }));
 
-  // One small index-range count per hour: the (user_id, id) and (user_id, status, id) indexes cover these, and
-  // time-sortable ids turn each hour into an id range, so no table row is read and nothing is sorted.
+  // Small index-range counts per hour: time-sortable ids turn each hour into an id range, so no table row is read and
+  // nothing is sorted. Events are counted hook by hook (events_hook_idx) plus those with no hook (the partial
+  // events_user_hookless_idx): there is no (user_id, id) index on events (migration 0009). Runs: (user_id, status, id).
   const countEvents = cachedStatement(
     sqlite,
-    `select count(*) as n from events where user_id = ? and id >= ? and id < ?`,
+    `select (select count(*) from events where hook_id in (select id from hooks where user_id = @userId)
+               and id >= @from and id < @to)
+          + (select count(*) from events where user_id = @userId and hook_id is null and id >= @from and id < @to)
+       as n`,
   );
   const countRuns = cachedStatement(
     sqlite,
@@ -84,7 +88,8 @@ export function getDashboard(user: Viewer, range: DashboardRange = '24h', now = 
   );
   for (const b of buckets) {
     const end = b.start + HOUR;
-    b.events = (countEvents.get(user.id, idFloor('evt', b.start), idFloor('evt', end)) as { n: number }).n;
+    const range = { userId: user.id, from: idFloor('evt', b.start), to: idFloor('evt', end) };
+    b.events = (countEvents.get(range) as { n: number }).n;
     const rows = countRuns.all(user.id, idFloor('run', b.start), idFloor('run', end)) as {
       status: RunStatus;
       n: number;

@@ -7,7 +7,7 @@ import { idAt, useTempDatabase } from '@/test/support/db';
 import { getDashboard } from './dashboard';
 import { getRunDetail, toApiRun } from './detail';
 import { idFloor } from './id-time';
-import { countRuns, listRuns, toFtsQuery } from './query';
+import { countRuns, listRuns, newestRuns, toFtsQuery } from './query';
 import { searchReader } from './search-index';
 import { bulkRetry, retryRun } from './retry';
 
@@ -156,6 +156,51 @@ describe('listRuns', () => {
       cursor = page.nextCursor;
     }
     expect(all.map((r) => r.id)).toEqual([...runIds].reverse());
+  });
+
+  it('merges the statuses into one newest-first order, page by page', () => {
+    const carol = { id: 'usr_carol' };
+    insertUser(carol.id);
+    const hook = insertHook(carol.id, 'Carol');
+    const automation = insertAutomation(carol.id, 'Carol automation', hook);
+    const statuses = ['queued', 'failed', 'succeeded', 'running', 'filtered', 'retrying'];
+    const ids = Array.from({ length: 14 }, (_, i) =>
+      insertRun(carol.id, automation, insertEvent(carol.id, hook, { i }), hook, statuses[(i * 5) % 6]!),
+    );
+    for (const limit of [1, 2, 3, 5]) {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = listRuns(carol, { limit, cursor });
+        seen.push(...page.items.map((r) => r.id));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      expect(seen).toEqual([...ids].reverse());
+    }
+    expect(listRuns(carol, { after: ids[9] }).items.map((r) => r.id)).toEqual([
+      ids[13],
+      ids[12],
+      ids[11],
+      ids[10],
+    ]);
+    expect(countRuns(carol, {})).toEqual({ count: 14, capped: false });
+  });
+
+  it('reads a page of all the user’s runs per status through an index, never all of them', () => {
+    const plan = (
+      sqlite()
+        .prepare(`explain query plan ${newestRuns({}, 'r.user_id = @userId and r.id < @cursor')}`)
+        .all({
+          userId: alice.id,
+          cursor: 'run_z',
+          limit: 4,
+        }) as { detail: string }[]
+    ).map((r) => r.detail);
+    const searches = plan.filter((d) => d.startsWith('SEARCH r USING'));
+    expect(searches).toHaveLength(6);
+    for (const d of searches)
+      expect(d).toBe('SEARCH r USING INDEX runs_user_status_idx (user_id=? AND status=? AND id<?)');
+    expect(plan.filter((d) => /^SCAN r\b/.test(d))).toEqual([]);
   });
 
   it('filters by status, automation, event and time', () => {
