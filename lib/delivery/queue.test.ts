@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDbHandle } from '@/db/client';
-import { useTempDatabase } from '@/test/support/db';
-import { claimDueJobs, completeJob, enqueueJob, rescheduleJob } from './queue';
+import { newId } from '@/lib/ids';
+import { addHook, addUser, useTempDatabase } from '@/test/support/db';
+import { claimDueJobs, completeJob, enqueueJob, enqueueRunBatch, queueDepth, rescheduleJob } from './queue';
 
 let cleanup: () => void;
 beforeAll(() => {
@@ -71,5 +72,58 @@ describe('enqueueJob', () => {
       .get() as { n: number };
     expect(count('idempotency_key is null')).toBeGreaterThan(0);
     expect(entries.n).toBe(count('idempotency_key is not null'));
+  });
+});
+
+describe('a batch of runs (one job for an ingest commit’s runs)', () => {
+  it('becomes a due job per run still there when claimed, and starts nothing itself', () => {
+    addUser('usr_batch', 'batch@example.com');
+    addHook('hk_batch', 'usr_batch');
+    const db = sqlite();
+    const automation = newId('aut');
+    db.prepare(
+      `insert into automations (id, user_id, name, trigger_type, hook_id, trigger, actions, created_at, updated_at)
+       values (?, 'usr_batch', 'a', 'webhook', 'hk_batch', '{"type":"webhook","hookId":"hk_batch"}', '[]', 0, 0)`,
+    ).run(automation);
+    const event = newId('evt');
+    db.prepare(
+      `insert into events (id, user_id, hook_id, source, outcome, method, received_at)
+       values (?, 'usr_batch', 'hk_batch', 'webhook', 'accepted', 'POST', 0)`,
+    ).run(event);
+    const run = () => {
+      const id = newId('run');
+      db.prepare(
+        `insert into runs (id, user_id, automation_id, automation_version, event_id, hook_id, trigger_type, status, created_at)
+         values (?, 'usr_batch', ?, 1, ?, 'hk_batch', 'webhook', 'queued', 0)`,
+      ).run(id, automation, event);
+      return id;
+    };
+    const [a, b] = [run(), run()];
+    const now = 9_000_000;
+    // One run deleted before the claim (pruned, or its automation deleted): nothing is left to do for it.
+    enqueueRunBatch(db, [a, 'run_deleted', b], now - 5);
+    const jobsOf = db.prepare(`select kind, due_at, lease_until from jobs where run_id = ?`);
+    expect(jobsOf.all(a)).toEqual([]);
+    const before = queueDepth(db, now).due;
+    const claimed = claimDueJobs(db, { limit: 1_000, leaseMs: 5_000, now });
+    expect(claimed.filter((j) => j.runId === a || j.runId === b || j.kind === 'runs')).toEqual([]);
+    for (const id of [a, b])
+      expect(jobsOf.all(id)).toEqual([{ kind: 'run', due_at: now - 5, lease_until: null }]);
+    expect(jobsOf.all('run_deleted')).toEqual([]);
+    expect(db.prepare(`select count(*) from jobs where kind = 'runs'`).pluck().get()).toBe(0);
+    // The depth counted the batch as its three runs; now their two jobs (leased jobs count too, as before).
+    expect(queueDepth(db, now).due).toBe(before - 1);
+    // The next claim takes the run jobs.
+    const next = claimDueJobs(db, { limit: 10, leaseMs: 5_000, now });
+    expect(next.map((j) => j.runId).sort()).toEqual([a, b].sort());
+
+    // A claim that meets one batch expands the next due ones too: one extra claim per few hundred runs.
+    db.prepare(`delete from jobs`).run(); // earlier tests' jobs, whose leases have run out by then
+    const later = now + 60_000;
+    const runs = [run(), run(), run()];
+    runs.forEach((id, i) => enqueueRunBatch(db, [id], later - 10 + i));
+    expect(claimDueJobs(db, { limit: 1, leaseMs: 5_000, now: later })).toEqual([]);
+    for (const id of runs) expect(jobsOf.all(id)).toHaveLength(1);
+    expect(db.prepare(`select count(*) from jobs where kind = 'runs'`).pluck().get()).toBe(0);
   });
 });

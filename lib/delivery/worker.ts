@@ -9,7 +9,14 @@ import type { OutboundPolicy } from './http-client';
 import type { JobRow } from './queue';
 import { applyOps, type BookkeepingOp } from './bookkeeping';
 import { bookkeep, stopBookkeeping } from './bookkeeping-writer';
-import { claimedJobs, nextDueAt, onWorkerWake, selectClaimCandidates, type Job } from './queue';
+import {
+  claimedJobs,
+  expandedRunBatch,
+  nextDueAt,
+  onWorkerWake,
+  selectClaimCandidates,
+  type Job,
+} from './queue';
 
 export interface WorkerOptions {
   concurrency?: number;
@@ -191,6 +198,7 @@ export function startWorker(options: WorkerOptions = {}): Worker {
           claiming = claim([{ type: 'claim', ids: candidates.map((c) => c.id), now: lastTick, leaseMs }])
             .then(([rows]) => {
               const jobs = claimedJobs(candidates, rows as JobRow[]);
+              if (expandedRunBatch(rows as JobRow[])) wokenWhileClaiming = true; // its run jobs are due now
               if (throttled) tokens -= jobs.length;
               // Stopping meanwhile: these were never started, they go back to the queue with the others.
               for (const job of jobs)

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDbHandle } from '@/db/client';
+import { claimDueJobs, queueDepth } from '@/lib/delivery/queue';
 import { newId } from '@/lib/ids';
 import { useTempDatabase } from '@/test/support/db';
 import {
@@ -67,7 +68,7 @@ function record(body: unknown, dedupeKey: string | null = null): AcceptedRecord 
 }
 
 describe('storeAccepted (writer thread)', () => {
-  it('stores requests sent together with a run and a job each, JSON bodies once', async () => {
+  it('stores requests sent together with a run each and one job per commit for its runs, JSON bodies once', async () => {
     const results = await Promise.all(Array.from({ length: 20 }, (_, n) => storeAccepted(record({ n }))));
     const { sqlite } = getDbHandle();
     for (const [n, r] of results.entries()) {
@@ -86,10 +87,20 @@ describe('storeAccepted (writer thread)', () => {
       expect(r.runIds).toHaveLength(1);
       const run = sqlite.prepare(`select automation_id, status from runs where id = ?`).get(r.runIds[0]);
       expect(run).toEqual({ automation_id: automationId, status: 'queued' });
-      expect(sqlite.prepare(`select count(*) as n from jobs where run_id = ?`).get(r.runIds[0])).toEqual({
-        n: 1,
-      });
     }
+    const runIds = results.flatMap((r) => (r.duplicate ? [] : r.runIds));
+    // Each run in exactly one batch, fewer batches than runs (20 requests sent together share commits).
+    const batches = sqlite.prepare(`select payload from jobs where kind = 'runs'`).pluck().all() as string[];
+    const batched = batches.flatMap((p) => JSON.parse(p) as string[]);
+    expect(batched.filter((id) => runIds.includes(id)).sort()).toEqual([...runIds].sort());
+    expect(batches.length).toBeLessThan(runIds.length);
+    expect(queueDepth(sqlite).due).toBe(batched.length);
+    // A claim turns each batch into a due job per run, and starts none of them.
+    expect(claimDueJobs(sqlite, { limit: 100, leaseMs: 60_000 })).toEqual([]);
+    const jobOf = sqlite.prepare(`select kind, lease_until from jobs where run_id = ?`);
+    for (const id of runIds) expect(jobOf.all(id)).toEqual([{ kind: 'run', lease_until: null }]);
+    expect(sqlite.prepare(`select count(*) from jobs where kind = 'runs'`).pluck().get()).toBe(0);
+    expect(queueDepth(sqlite).due).toBe(batched.length);
   });
 
   it('hands the writer what was parsed before it writes the answers of a commit', async () => {

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { enqueueRunBatch } from '@/lib/delivery/queue';
 import { asBuffer } from '@/lib/events/parsed-body';
 import { newId } from '@/lib/ids';
 import { insertRunsForEvent, type RunTarget } from '@/lib/runs/create';
@@ -98,6 +99,9 @@ function insertEvent(
 interface BatchState {
   touched: Map<string, number>;
   automations: Map<string, RunTarget[]>;
+  /** The commit's runs, queued in one job (RUN_BATCH, lib/delivery/queue.ts). */
+  runIds: string[];
+  firstAt: number;
 }
 
 function storeOne(sqlite: Database.Database, s: Statements, r: WriteItem, batch: BatchState): StoreResult {
@@ -121,15 +125,20 @@ function storeOne(sqlite: Database.Database, s: Statements, r: WriteItem, batch:
   batch.touched.set(r.hookId, r.receivedAt);
   let targets = batch.automations.get(r.hookId);
   if (!targets) batch.automations.set(r.hookId, (targets = s.automations.all(r.hookId) as RunTarget[]));
-  const runIds = insertRunsForEvent(sqlite, { id, hookId: r.hookId }, targets, { now: r.receivedAt });
+  const runIds = insertRunsForEvent(sqlite, { id, hookId: r.hookId }, targets, {
+    now: r.receivedAt,
+    batch: batch.runIds,
+  });
+  if (runIds.length > 0) batch.firstAt = Math.min(batch.firstAt, r.receivedAt);
   return { id, duplicate: false, runIds };
 }
 
 const statements = new WeakMap<Database.Database, Statements>();
 
 /**
- * Stores a batch of requests in ONE transaction: each accepted event with a run and a job per enabled webhook
- * automation of its hook (read in the same transaction, so none is missed), duplicates and rejections as metadata.
+ * Stores a batch of requests in ONE transaction: each accepted event with a run per enabled webhook automation of its
+ * hook (read in the same transaction, so none is missed) and one job for all those runs, duplicates and rejections
+ * as metadata.
  * All or nothing: on an error nothing of the batch is stored.
  */
 export function writeEvents(sqlite: Database.Database, items: WriteItem[]): StoreResult[] {
@@ -138,9 +147,10 @@ export function writeEvents(sqlite: Database.Database, items: WriteItem[]): Stor
   const results: StoreResult[] = [];
   sqlite.transaction(() => {
     // Per batch, not per event: the hooks' automations are read once, and last_event_at written once.
-    const state: BatchState = { touched: new Map(), automations: new Map() };
+    const state: BatchState = { touched: new Map(), automations: new Map(), runIds: [], firstAt: Infinity };
     for (const item of items) results.push(storeOne(sqlite, s, item, state));
     for (const [hookId, at] of state.touched) s.touchHook.run(at, hookId);
+    if (state.runIds.length > 0) enqueueRunBatch(sqlite, state.runIds, state.firstAt);
   })();
   return results;
 }

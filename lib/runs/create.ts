@@ -13,13 +13,14 @@ const statements = new WeakMap<Database.Database, Database.Statement>();
 
 /**
  * Inserts a queued run and its job for each automation. Call inside the transaction that stores the event, so an
- * acknowledged event always has its runs (outbox). Returns the run ids.
+ * acknowledged event always has its runs (outbox). Returns the run ids. With `batch`, the run ids are added to it
+ * instead, for the caller to queue in one job (enqueueRunBatch) in the same transaction.
  */
 export function insertRunsForEvent(
   sqlite: Database.Database,
   event: { id: string; hookId: string | null },
   automations: RunTarget[],
-  options: { now?: number; replayOf?: string | null } = {},
+  options: { now?: number; replayOf?: string | null; batch?: string[] } = {},
 ): string[] {
   let insert = statements.get(sqlite);
   if (!insert) {
@@ -44,7 +45,8 @@ export function insertRunsForEvent(
       options.replayOf ?? null,
       now,
     );
-    enqueueJob(sqlite, { kind: 'run', runId, dueAt: now });
+    if (options.batch) options.batch.push(runId);
+    else enqueueJob(sqlite, { kind: 'run', runId, dueAt: now });
     ids.push(runId);
   }
   return ids;
