@@ -31,6 +31,7 @@ const { encodeTime, idFloor } = await import('@/lib/runs/id-time');
 const { listRuns, countRuns, newestRuns } = await import('@/lib/runs/query');
 const { getRunDetail } = await import('@/lib/runs/detail');
 const { getDashboard } = await import('@/lib/runs/dashboard');
+const { listAutomations } = await import('@/lib/automations/automations');
 
 const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
 const WORDS = (
@@ -314,6 +315,16 @@ async function main() {
     'run list, a page 15 days deep (keyset cursor)',
     () => listRuns(user, { limit: 50, cursor: idFloor('run', Date.now() - 15 * 86_400_000) }),
     (r) => `${r.items.length} rows`,
+  );
+  time(
+    'run list, one automation (merged per status)',
+    () => listRuns(user, { automationId: automationIds[3], limit: 50 }),
+    (r) => `${r.items.length} rows`,
+  );
+  time(
+    'automations list (newest run of each)',
+    () => listAutomations(userId),
+    (r) => `${r.items.length} automations`,
   );
   time(
     'run list, status=failed + automation',

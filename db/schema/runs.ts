@@ -36,7 +36,8 @@ export const runs = sqliteTable(
     // No (user_id, id) index: a user's newest runs are read per status from this one (lib/runs/query.ts), and each
     // ingest commit writes one b-tree fewer per run (migration 0009).
     index('runs_user_status_idx').on(t.userId, t.status, t.id),
-    index('runs_automation_idx').on(t.automationId, t.id),
+    // No (automation_id, id) index either: runs_automation_status_idx (automation_id, status, id), from migration
+    // 0002, serves an automation's newest runs per status (lib/runs/query.ts), one b-tree fewer per run (0010).
     index('runs_event_idx').on(t.eventId),
     index('runs_hook_idx').on(t.hookId, t.id),
   ],

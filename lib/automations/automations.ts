@@ -1,6 +1,6 @@
-import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, lt } from 'drizzle-orm';
 import { getDb, getDbHandle } from '@/db/client';
-import { automations, automationVersions, runs } from '@/db/schema';
+import { automations, automationVersions } from '@/db/schema';
 import { decrypt, encrypt } from '@/lib/crypto/encryption';
 import { NotFoundError, ValidationError } from '@/lib/errors';
 import { newId } from '@/lib/ids';
@@ -14,6 +14,7 @@ import {
   type StoredAction,
   type Trigger,
 } from './definition';
+import { lastRuns } from '@/lib/runs/query';
 import { validateAutomation } from './validate';
 
 export type AutomationRow = typeof automations.$inferSelect;
@@ -205,13 +206,6 @@ export function getAutomationVersion(automationId: string, version: number): Aut
   return (row?.definition as AutomationDefinition | undefined) ?? null;
 }
 
-const lastRunStatus = sql<
-  string | null
->`(select ${runs.status} from ${runs} where ${runs.automationId} = ${automations.id} order by ${runs.id} desc limit 1)`;
-const lastRunAt = sql<
-  number | null
->`(select ${runs.createdAt} from ${runs} where ${runs.automationId} = ${automations.id} order by ${runs.id} desc limit 1)`;
-
 export interface AutomationListItem {
   row: AutomationRow;
   lastRun: { status: string; createdAt: string } | null;
@@ -223,22 +217,23 @@ export function listAutomations(
   { limit = 50, cursor }: { limit?: number; cursor?: string | null } = {},
 ): { items: AutomationListItem[]; nextCursor: string | null } {
   const rows = getDb()
-    .select({ row: automations, lastRunStatus, lastRunAt })
+    .select()
     .from(automations)
     .where(and(eq(automations.userId, userId), cursor ? lt(automations.id, cursor) : undefined))
     .orderBy(desc(automations.id))
     .limit(limit + 1)
     .all();
   const page = rows.slice(0, limit);
+  const last = lastRuns(page.map((r) => r.id));
   return {
-    items: page.map((r) => ({
-      row: r.row,
-      lastRun:
-        r.lastRunStatus && r.lastRunAt
-          ? { status: r.lastRunStatus, createdAt: new Date(r.lastRunAt).toISOString() }
-          : null,
-    })),
-    nextCursor: rows.length > limit ? page[page.length - 1].row.id : null,
+    items: page.map((row) => {
+      const run = last.get(row.id);
+      return {
+        row,
+        lastRun: run ? { status: run.status, createdAt: new Date(run.createdAt).toISOString() } : null,
+      };
+    }),
+    nextCursor: rows.length > limit ? page[page.length - 1].id : null,
   };
 }
 

@@ -183,10 +183,10 @@ function filterConditions(user: Owner, q: ParsedQuery): { where: string[]; param
 }
 
 /**
- * The newest `@limit` runs matching `where`. Filtered by automation, hook or event, that filter's index reads them in
- * order. Otherwise there is no (user_id, id) index to read (every ingest commit would write it: one b-tree fewer per
- * run, migration 0009): the newest of each status are read from runs_user_status_idx, at most `@limit` per status,
- * and merged.
+ * The newest `@limit` runs matching `where` (on runs `r`). Filtered by status, hook or event, that filter's index
+ * reads them in order. Otherwise there is no (user_id, id) or (automation_id, id) index to read (every ingest commit
+ * would write them: a b-tree each per run, migrations 0009 and 0010): the newest of each status are read from
+ * runs_user_status_idx, or runs_automation_status_idx for an automation, at most `@limit` per status, and merged.
  */
 export function newestRuns(
   q: Pick<ParsedQuery, 'status' | 'automationId' | 'hookId' | 'eventId'>,
@@ -194,11 +194,26 @@ export function newestRuns(
 ): string {
   const newest = (extra: string, index: string) =>
     `select ${RUN_COLUMNS} from runs r ${index} where ${where}${extra} order by r.id desc limit @limit`;
-  if (q.status || q.automationId || q.hookId || q.eventId) return newest('', '');
+  if (q.status || q.hookId || q.eventId) return newest('', '');
+  const index = q.automationId ? 'runs_automation_status_idx' : 'runs_user_status_idx';
   const perStatus = RUN_STATUSES.map(
-    (s) => `select * from (${newest(` and r.status = '${s}'`, 'indexed by runs_user_status_idx')})`,
+    (s) => `select * from (${newest(` and r.status = '${s}'`, `indexed by ${index}`)})`,
   );
   return `select * from (${perStatus.join(' union all ')}) order by id desc limit @limit`;
+}
+
+/** The newest run of each automation (its status and creation time), for the automations list. */
+export function lastRuns(automationIds: string[]): Map<string, { status: RunStatus; createdAt: number }> {
+  const newest = cachedStatement(
+    getDbHandle().sqlite,
+    newestRuns({ automationId: 'any' }, 'r.automation_id = @automationId'),
+  );
+  const out = new Map<string, { status: RunStatus; createdAt: number }>();
+  for (const automationId of automationIds) {
+    const run = newest.get({ automationId, limit: 1 }) as RunRow | undefined;
+    if (run) out.set(automationId, { status: run.status, createdAt: run.created_at });
+  }
+  return out;
 }
 
 /** Runs of the user, newest first, keyset-paginated on the (time-sortable) id; `q` searches event bodies. */

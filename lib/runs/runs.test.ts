@@ -4,6 +4,7 @@ import { NotFoundError, ValidationError } from '@/lib/errors';
 import { newId } from '@/lib/ids';
 import { pruneHistory } from '@/lib/retention';
 import { idAt, useTempDatabase } from '@/test/support/db';
+import { listAutomations } from '@/lib/automations/automations';
 import { getDashboard } from './dashboard';
 import { getRunDetail, toApiRun } from './detail';
 import { idFloor } from './id-time';
@@ -184,6 +185,27 @@ describe('listRuns', () => {
       ids[10],
     ]);
     expect(countRuns(carol, {})).toEqual({ count: 14, capped: false });
+
+    // The same, for one automation among others.
+    const other = insertAutomation(carol.id, 'Other', hook);
+    insertRun(carol.id, other, insertEvent(carol.id, hook, {}), hook, 'succeeded');
+    const mine: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = listRuns(carol, { automationId: automation, limit: 4, cursor });
+      mine.push(...page.items.map((r) => r.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(mine).toEqual([...ids].reverse());
+
+    // The automations list shows each one's newest run, whatever its status.
+    insertRun(carol.id, automation, insertEvent(carol.id, hook, {}), hook, 'retrying', 1234);
+    const list = listAutomations(carol.id).items;
+    expect(list.map((a) => [a.row.name, a.lastRun?.status])).toEqual([
+      ['Other', 'succeeded'],
+      ['Carol automation', 'retrying'],
+    ]);
+    expect(list[1]!.lastRun!.createdAt).toBe(new Date(1234).toISOString());
   });
 
   it('reads a page of all the user’s runs per status through an index, never all of them', () => {
@@ -201,6 +223,33 @@ describe('listRuns', () => {
     for (const d of searches)
       expect(d).toBe('SEARCH r USING INDEX runs_user_status_idx (user_id=? AND status=? AND id<?)');
     expect(plan.filter((d) => /^SCAN r\b/.test(d))).toEqual([]);
+
+    // One automation's: through (automation_id, status, id) likewise.
+    const where = 'r.user_id = @userId and r.automation_id = @automationId';
+    const explain = (sql: string, params: Record<string, unknown>) =>
+      (sqlite().prepare(`explain query plan ${sql}`).all(params) as { detail: string }[]).map(
+        (r) => r.detail,
+      );
+    const forAutomation = explain(newestRuns({ automationId: autoA }, where), {
+      userId: alice.id,
+      automationId: autoA,
+      limit: 4,
+    });
+    const perStatus = forAutomation.filter((d) => d.startsWith('SEARCH r USING'));
+    expect(perStatus).toHaveLength(6);
+    for (const d of perStatus)
+      expect(d).toBe('SEARCH r USING INDEX runs_automation_status_idx (automation_id=? AND status=?)');
+    // With a hook too, the hook's index reads them in order.
+    const withHook = explain(
+      newestRuns({ automationId: autoA, hookId: hookA }, `${where} and r.hook_id = @hookId`),
+      {
+        userId: alice.id,
+        automationId: autoA,
+        hookId: hookA,
+        limit: 4,
+      },
+    );
+    expect(withHook).toEqual(['SEARCH r USING INDEX runs_hook_idx (hook_id=?)']);
   });
 
   it('filters by status, automation, event and time', () => {
