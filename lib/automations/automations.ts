@@ -4,6 +4,7 @@ import { automations, automationVersions } from '@/db/schema';
 import { decrypt, encrypt } from '@/lib/crypto/encryption';
 import { NotFoundError, ValidationError } from '@/lib/errors';
 import { newId } from '@/lib/ids';
+import { lastRuns } from '@/lib/runs/query';
 import {
   DEFAULT_ACTION_TIMEOUT_MS,
   DEFAULT_MAX_ATTEMPTS,
@@ -14,7 +15,6 @@ import {
   type StoredAction,
   type Trigger,
 } from './definition';
-import { lastRuns } from '@/lib/runs/query';
 import { validateAutomation } from './validate';
 
 export type AutomationRow = typeof automations.$inferSelect;

@@ -101,8 +101,8 @@ export function runsForEvents(user: Owner, eventIds: string[]): Map<string, Even
 /**
  * The ids of the user's newest `limit + 1` events matching `q`, when it names no hook. There is no (user_id, id) index
  * (every ingest commit would write it: one b-tree fewer per event, migration 0009), so each of the user's hooks is read
- * newest first from events_hook_idx, events with no hook (poll, schedule) from events_user_hookless_idx, and the ids
- * merged: at most `limit + 1` per hook, ids only until the outcome filter needs the row.
+ * newest first from events_hook_idx, events with no hook (poll, schedule, silence) from events_user_hookless_idx, and
+ * the ids merged: at most `limit + 1` per hook, ids only until the outcome filter needs the row.
  */
 function newestEventIds(user: Owner, q: z.output<typeof listEventsQuery>): string[] {
   const { sqlite } = getDbHandle();

@@ -70,8 +70,8 @@ export function getDashboard(user: Viewer, range: DashboardRange = '24h', now = 
     runs: emptyRuns(),
   }));
 
-  // Small index-range counts per hour: time-sortable ids turn each hour into an id range, so no table row is read and
-  // nothing is sorted. Events are counted hook by hook (events_hook_idx) plus those with no hook (the partial
+  // Small index-range counts per hour: time-sortable ids turn each hour into an id range, and nothing is sorted.
+  // Events are counted hook by hook (events_hook_idx, covering) plus the few with no hook (the partial
   // events_user_hookless_idx): there is no (user_id, id) index on events (migration 0009). Runs: (user_id, status, id).
   const countEvents = cachedStatement(
     sqlite,
