@@ -292,7 +292,7 @@ async function main() {
 
   console.log('\nQuery plans');
   // Merged from one index range per status (lib/runs/query.ts): the plan shows one SEARCH per status.
-  plan('first page', newestRuns({}, 'r.user_id = @userId'), [{ userId, limit: 51 }]);
+  plan('first page', newestRuns('r.user_id = @userId', 'runs_user_status_idx'), [{ userId, limit: 51 }]);
   plan(
     'failed + automation',
     `select id from runs r where r.user_id = ? and r.status = 'failed' and r.automation_id = ? order by r.id desc limit 51`,

@@ -66,9 +66,11 @@ describe('listEvents with no hook named', () => {
     expect(listEvents(alice, { after: ids[4] }).items.map((e) => e.id)).toEqual([ids[7], ids[6], ids[5]]);
   });
 
-  it('shows no other user’s events', () => {
+  it('shows no other user’s events, and none to a user with no hook', () => {
     expect(listEvents(bob, {}).items).toHaveLength(ids.length);
     expect(listEvents(bob, {}).items.every((e) => e.hookId === 'hk_bob')).toBe(true);
+    addUser('usr_new', 'new@example.com');
+    expect(listEvents({ id: 'usr_new' }, {})).toEqual({ items: [], nextCursor: null });
   });
 
   it('reads each hook and the hookless through an index, never the whole table', () => {

@@ -182,20 +182,29 @@ function filterConditions(user: Owner, q: ParsedQuery): { where: string[]; param
   return { where, params };
 }
 
+/** Indexes that hold a user's, or an automation's, runs in id order within each status. */
+type PerStatusIndex = 'runs_user_status_idx' | 'runs_automation_status_idx';
+
 /**
- * The newest `@limit` runs matching `where` (on runs `r`). Filtered by status, hook or event, that filter's index
- * reads them in order. Otherwise there is no (user_id, id) or (automation_id, id) index to read (every ingest commit
- * would write them: a b-tree each per run, migrations 0009 and 0010): the newest of each status are read from
- * runs_user_status_idx, or runs_automation_status_idx for an automation, at most `@limit` per status, and merged.
+ * Where a list's runs come from when no index reads them in id order. Filtered by status, hook or event, that filter's
+ * index does (null). Otherwise there is no (user_id, id) or (automation_id, id) index to read (every ingest commit
+ * would write them: a b-tree each per run, migrations 0009 and 0010), and the newest of each status are read instead.
  */
-export function newestRuns(
+export function perStatusIndex(
   q: Pick<ParsedQuery, 'status' | 'automationId' | 'hookId' | 'eventId'>,
-  where: string,
-): string {
-  const newest = (extra: string, index: string) =>
-    `select ${RUN_COLUMNS} from runs r ${index} where ${where}${extra} order by r.id desc limit @limit`;
-  if (q.status || q.hookId || q.eventId) return newest('', '');
-  const index = q.automationId ? 'runs_automation_status_idx' : 'runs_user_status_idx';
+): PerStatusIndex | null {
+  if (q.status || q.hookId || q.eventId) return null;
+  return q.automationId ? 'runs_automation_status_idx' : 'runs_user_status_idx';
+}
+
+/**
+ * The newest `@limit` runs matching `where` (on runs `r`): read in order, or with `index`, at most `@limit` per status
+ * from it and merged.
+ */
+export function newestRuns(where: string, index: PerStatusIndex | null): string {
+  const newest = (extra: string, indexed: string) =>
+    `select ${RUN_COLUMNS} from runs r ${indexed} where ${where}${extra} order by r.id desc limit @limit`;
+  if (!index) return newest('', '');
   const perStatus = RUN_STATUSES.map(
     (s) => `select * from (${newest(` and r.status = '${s}'`, `indexed by ${index}`)})`,
   );
@@ -206,7 +215,7 @@ export function newestRuns(
 export function lastRuns(automationIds: string[]): Map<string, { status: RunStatus; createdAt: number }> {
   const newest = cachedStatement(
     getDbHandle().sqlite,
-    newestRuns({ automationId: 'any' }, 'r.automation_id = @automationId'),
+    newestRuns('r.automation_id = @automationId', 'runs_automation_status_idx'),
   );
   const out = new Map<string, { status: RunStatus; createdAt: number }>();
   for (const automationId of automationIds) {
@@ -231,7 +240,7 @@ export function listRuns(user: Owner, query: RunListQuery): RunListPage {
     where.push('r.id > @after');
     params.after = q.after;
   }
-  const sql = `select ${NAME_COLUMNS} from (${newestRuns(q, where.join(' and '))}) p ${NAME_JOINS} order by p.id desc`;
+  const sql = `select ${NAME_COLUMNS} from (${newestRuns(where.join(' and '), perStatusIndex(q))}) p ${NAME_JOINS} order by p.id desc`;
   const rows = cachedStatement(sqlite, sql).all({ ...params, limit: q.limit + 1 }) as RunRow[];
   const page = rows.slice(0, q.limit);
   return {

@@ -8,7 +8,7 @@ import { listAutomations } from '@/lib/automations/automations';
 import { getDashboard } from './dashboard';
 import { getRunDetail, toApiRun } from './detail';
 import { idFloor } from './id-time';
-import { countRuns, listRuns, newestRuns, toFtsQuery } from './query';
+import { countRuns, listRuns, newestRuns, perStatusIndex, toFtsQuery, type RunListQuery } from './query';
 import { searchReader } from './search-index';
 import { bulkRetry, retryRun } from './retry';
 
@@ -107,6 +107,18 @@ function insertFailedStep(runId: string) {
   );
 }
 
+/** Every run a list query pages through, following its cursor to the end. */
+function allPages(user: { id: string }, query: RunListQuery): string[] {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = listRuns(user, { ...query, cursor });
+    ids.push(...page.items.map((r) => r.id));
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return ids;
+}
+
 let hookA: string;
 let autoA: string;
 let autoB: string;
@@ -149,14 +161,7 @@ describe('listRuns', () => {
     expect(first.items[0]).toMatchObject({ automationName: 'Notify Slack', hookName: 'Stripe', attempts: 1 });
     expect(first.items[0]!.durationMs).toBe(120);
     expect(first.nextCursor).toBe(first.items[3]!.id);
-    const all = [...first.items];
-    let cursor = first.nextCursor;
-    while (cursor) {
-      const page = listRuns(alice, { limit: 4, cursor });
-      all.push(...page.items);
-      cursor = page.nextCursor;
-    }
-    expect(all.map((r) => r.id)).toEqual([...runIds].reverse());
+    expect(allPages(alice, { limit: 4 })).toEqual([...runIds].reverse());
   });
 
   it('merges the statuses into one newest-first order, page by page', () => {
@@ -168,35 +173,15 @@ describe('listRuns', () => {
     const ids = Array.from({ length: 14 }, (_, i) =>
       insertRun(carol.id, automation, insertEvent(carol.id, hook, { i }), hook, statuses[(i * 5) % 6]!),
     );
-    for (const limit of [1, 2, 3, 5]) {
-      const seen: string[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = listRuns(carol, { limit, cursor });
-        seen.push(...page.items.map((r) => r.id));
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor);
-      expect(seen).toEqual([...ids].reverse());
-    }
-    expect(listRuns(carol, { after: ids[9] }).items.map((r) => r.id)).toEqual([
-      ids[13],
-      ids[12],
-      ids[11],
-      ids[10],
-    ]);
+    const newestFirst = [...ids].reverse();
+    for (const limit of [1, 2, 3, 5]) expect(allPages(carol, { limit })).toEqual(newestFirst);
+    expect(listRuns(carol, { after: ids[9] }).items.map((r) => r.id)).toEqual(newestFirst.slice(0, 4));
     expect(countRuns(carol, {})).toEqual({ count: 14, capped: false });
 
     // The same, for one automation among others.
     const other = insertAutomation(carol.id, 'Other', hook);
     insertRun(carol.id, other, insertEvent(carol.id, hook, {}), hook, 'succeeded');
-    const mine: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = listRuns(carol, { automationId: automation, limit: 4, cursor });
-      mine.push(...page.items.map((r) => r.id));
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
-    expect(mine).toEqual([...ids].reverse());
+    expect(allPages(carol, { automationId: automation, limit: 4 })).toEqual(newestFirst);
 
     // The automations list shows each one's newest run, whatever its status.
     insertRun(carol.id, automation, insertEvent(carol.id, hook, {}), hook, 'retrying', 1234);
@@ -208,48 +193,31 @@ describe('listRuns', () => {
     expect(list[1]!.lastRun!.createdAt).toBe(new Date(1234).toISOString());
   });
 
-  it('reads a page of all the user’s runs per status through an index, never all of them', () => {
-    const plan = (
-      sqlite()
-        .prepare(`explain query plan ${newestRuns({}, 'r.user_id = @userId and r.id < @cursor')}`)
-        .all({
-          userId: alice.id,
-          cursor: 'run_z',
-          limit: 4,
-        }) as { detail: string }[]
-    ).map((r) => r.detail);
-    const searches = plan.filter((d) => d.startsWith('SEARCH r USING'));
-    expect(searches).toHaveLength(6);
-    for (const d of searches)
-      expect(d).toBe('SEARCH r USING INDEX runs_user_status_idx (user_id=? AND status=? AND id<?)');
-    expect(plan.filter((d) => /^SCAN r\b/.test(d))).toEqual([]);
+  it('reads a page of runs per status through an index when no index holds them in order, never all of them', () => {
+    const plan = (q: Parameters<typeof perStatusIndex>[0], where: string) =>
+      (
+        sqlite()
+          .prepare(`explain query plan ${newestRuns(where, perStatusIndex(q))}`)
+          .all({ userId: alice.id, automationId: autoA, hookId: hookA, cursor: 'run_z', limit: 4 }) as {
+          detail: string;
+        }[]
+      ).map((r) => r.detail);
+    const searches = (detail: string[]) => detail.filter((d) => d.startsWith('SEARCH r USING'));
 
-    // One automation's: through (automation_id, status, id) likewise.
-    const where = 'r.user_id = @userId and r.automation_id = @automationId';
-    const explain = (sql: string, params: Record<string, unknown>) =>
-      (sqlite().prepare(`explain query plan ${sql}`).all(params) as { detail: string }[]).map(
-        (r) => r.detail,
-      );
-    const forAutomation = explain(newestRuns({ automationId: autoA }, where), {
-      userId: alice.id,
-      automationId: autoA,
-      limit: 4,
-    });
-    const perStatus = forAutomation.filter((d) => d.startsWith('SEARCH r USING'));
-    expect(perStatus).toHaveLength(6);
-    for (const d of perStatus)
-      expect(d).toBe('SEARCH r USING INDEX runs_automation_status_idx (automation_id=? AND status=?)');
-    // With a hook too, the hook's index reads them in order.
-    const withHook = explain(
-      newestRuns({ automationId: autoA, hookId: hookA }, `${where} and r.hook_id = @hookId`),
-      {
-        userId: alice.id,
-        automationId: autoA,
-        hookId: hookA,
-        limit: 4,
-      },
+    const mine = plan({}, 'r.user_id = @userId and r.id < @cursor');
+    expect(searches(mine)).toEqual(
+      Array(6).fill('SEARCH r USING INDEX runs_user_status_idx (user_id=? AND status=? AND id<?)'),
     );
-    expect(withHook).toEqual(['SEARCH r USING INDEX runs_hook_idx (hook_id=?)']);
+    expect(mine.filter((d) => /^SCAN r\b/.test(d))).toEqual([]);
+
+    const where = 'r.user_id = @userId and r.automation_id = @automationId';
+    expect(searches(plan({ automationId: autoA }, where))).toEqual(
+      Array(6).fill('SEARCH r USING INDEX runs_automation_status_idx (automation_id=? AND status=?)'),
+    );
+    // With a hook too, the hook's index reads them in order.
+    expect(plan({ automationId: autoA, hookId: hookA }, `${where} and r.hook_id = @hookId`)).toEqual([
+      'SEARCH r USING INDEX runs_hook_idx (hook_id=?)',
+    ]);
   });
 
   it('filters by status, automation, event and time', () => {
