@@ -6,17 +6,18 @@ import { errorFields, logger } from '@/lib/log/logger';
 import { fileSync, walCheckpointer } from './wal-checkpoint';
 import { openWithCheckpointGathering, walCoalesceLibrary } from './wal-coalesce';
 
-const { file, intervalMs, restartFrames } = workerData as {
+const { file, intervalMs, restartFrames, keepWalMs } = workerData as {
   file: string;
   intervalMs: number;
   restartFrames: number;
+  keepWalMs: number | undefined;
 };
 const port = parentPort!;
 const db = openConnection();
 // NORMAL: the WAL is synced before its frames are copied and the database file after (db/wal-checkpoint.ts).
 db.pragma('synchronous = NORMAL');
 const dbFile = fileSync(file);
-const round = walCheckpointer(db, restartFrames, dbFile.sync);
+const round = walCheckpointer(db, restartFrames, dbFile.sync, { keepWalMs });
 
 /** Through the VFS that gathers the pages a checkpoint copies (db/wal-coalesce.ts) when it is built, else as before. */
 function openConnection(): Database.Database {

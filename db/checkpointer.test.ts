@@ -1,9 +1,16 @@
+import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useTempDatabase } from '@/test/support/db';
 import { waitFor } from '@/test/support/server';
-import { BACKSTOP_CHECKPOINT_PAGES, startCheckpointer, stopCheckpointer } from './checkpointer';
+import {
+  BACKSTOP_CHECKPOINT_PAGES,
+  RESTART_WAL_FRAMES,
+  startCheckpointer,
+  stopCheckpointer,
+} from './checkpointer';
 import { getDbHandle, SQLITE_DEFAULT_AUTOCHECKPOINT } from './client';
+import { KEEP_WAL_MS, walCheckpointer } from './wal-checkpoint';
 
 let cleanup: () => void;
 beforeEach(() => {
@@ -30,7 +37,7 @@ describe('checkpointer thread', () => {
 
   it('gives the space of a large WAL back once a burst is over (the only thing that shrinks it)', async () => {
     const { sqlite, path } = getDbHandle();
-    startCheckpointer(20);
+    startCheckpointer(20, RESTART_WAL_FRAMES, 0); // kept for no time at all
     const insert = sqlite.prepare(`insert into settings (key, value) values (?, ?)`);
     sqlite.transaction(() => {
       for (let i = 0; i < 5_000; i++) insert.run(`burst.${i}`, 'x'.repeat(4000)); // over 4,096 WAL pages
@@ -64,5 +71,71 @@ describe('checkpointer thread', () => {
     expect(getDbHandle().sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(
       SQLITE_DEFAULT_AUTOCHECKPOINT,
     );
+  });
+});
+
+/** 5,000 rows of 4 KB in one commit: over 4,096 WAL frames, a large WAL. */
+function burst(sqlite: Database.Database, tag: string): void {
+  const insert = sqlite.prepare(`insert into settings (key, value) values (?, ?)`);
+  sqlite.transaction(() => {
+    for (let i = 0; i < 5_000; i++) insert.run(`${tag}.${i}`, 'x'.repeat(4000));
+  })();
+}
+
+describe('a checkpoint round', () => {
+  /** Rounds as the checkpointer thread runs them, on a connection of their own, by a clock the test moves. */
+  function rounds(restartFrames = RESTART_WAL_FRAMES) {
+    const { path } = getDbHandle();
+    const connection = new Database(path);
+    const clock = { now: 1_000_000 };
+    const round = walCheckpointer(connection, restartFrames, () => {}, { now: () => clock.now });
+    return { round, clock, walBytes: () => fs.statSync(`${path}-wal`).size, close: () => connection.close() };
+  }
+
+  it('keeps a large WAL for the next burst, and gives it back once no burst has written it for KEEP_WAL_MS', () => {
+    const { sqlite } = getDbHandle();
+    const { round, clock, walBytes, close } = rounds();
+    try {
+      burst(sqlite, 'first');
+      const size = walBytes();
+      expect(size).toBeGreaterThan(4096 * 4096);
+      round(); // copies it all
+      clock.now += KEEP_WAL_MS - 1;
+      round();
+      expect(walBytes()).toBe(size);
+      // The next burst is written over it in place, and counts as the WAL's last use (the same number of frames).
+      burst(sqlite, 'second');
+      expect(walBytes()).toBe(size);
+      round();
+      clock.now += KEEP_WAL_MS - 1;
+      round();
+      expect(walBytes()).toBe(size);
+      // A small commit is no burst: the WAL goes once the second burst is KEEP_WAL_MS old.
+      sqlite.prepare(`insert into settings (key, value) values ('small', 'x')`).run();
+      round();
+      expect(walBytes()).toBe(size);
+      clock.now += 1;
+      round();
+      expect(walBytes()).toBe(0);
+      expect(sqlite.prepare(`select count(*) as n from settings where key like '%.%'`).get()).toEqual({
+        n: 10_000,
+      });
+    } finally {
+      close();
+    }
+  });
+
+  it('gives a WAL back at the first quiet moment when it outgrew its restart cycles', () => {
+    const { sqlite } = getDbHandle();
+    const { round, walBytes, close } = rounds(1_000); // the burst is one commit of 5,000 frames: no restart between
+    try {
+      burst(sqlite, 'one');
+      expect(walBytes()).toBeGreaterThan(2 * 1_000 * 4096);
+      round(); // copies it all (a RESTART)
+      round(); // nothing new since: quiet
+      expect(walBytes()).toBe(0);
+    } finally {
+      close();
+    }
   });
 });

@@ -29,10 +29,14 @@ export function checkpointerRunning(): boolean {
  * fsync it: as SQLite's auto-checkpoint they run inside whichever commit crosses 1,000 pages, which under load is
  * more than half of what storing an event costs the event loop.
  */
-export function startCheckpointer(intervalMs = 200, restartFrames = RESTART_WAL_FRAMES): void {
+export function startCheckpointer(
+  intervalMs = 200,
+  restartFrames = RESTART_WAL_FRAMES,
+  keepWalMs?: number, // db/wal-checkpoint.ts: KEEP_WAL_MS
+): void {
   const file = getDbHandle().path;
   if (checkpointer || file === ':memory:') return;
-  const worker = startDbThread('db/checkpoint-thread.ts', file, { intervalMs, restartFrames });
+  const worker = startDbThread('db/checkpoint-thread.ts', file, { intervalMs, restartFrames, keepWalMs });
   worker.on('message', (m: { error?: string }) => {
     if (m.error) logger.warn({ error: m.error }, 'WAL checkpoint failed; retrying');
   });
