@@ -5,17 +5,22 @@ import { startDbThread } from './threads';
 
 /**
  * WAL frames past which the checkpointer makes sure the WAL starts over (a RESTART checkpoint: it holds the writers
- * off for a moment), so a steady stream of commits cannot grow it without end (db/checkpoint-thread.ts).
+ * off for a moment), so a steady stream of commits cannot grow it without end (db/checkpoint-thread.ts). Under
+ * bench:ingest the WAL takes ~40,000 frames a second, so it starts over every ~0.4 s at 16,384 (a 64 MB file). At
+ * 65,536 (256 MB) each restart held the writers off longer: the slowest acknowledgement of a run took 35–54 ms
+ * against 18–43 ms, and Hookline accepted 16,650/s against 17,500/s on average (nine and six runs, interleaved; p99
+ * ~1 ms lower at 65,536). 8,192 did no better than 16,384. The WAL file stays this size after a burst for a while
+ * (db/wal-checkpoint.ts, KEEP_WAL_MS), so the smaller size is also less disk held.
  */
-export const RESTART_WAL_FRAMES = 65_536;
+export const RESTART_WAL_FRAMES = 16_384;
 
 /**
  * WAL pages past which a connection checkpoints by itself (SQLite's own auto-checkpoint) while the checkpointer
  * runs: only a backstop for a stalled checkpointer thread, as a checkpoint inside a commit stalls the event loop.
- * Above the checkpointer's own restart point, or the backstop would fire first, and again every few commits until the
- * checkpointer got the WAL to start over.
+ * Well above the checkpointer's own restart point, or the backstop would fire first, and again every few commits
+ * until the checkpointer got the WAL to start over (131,072 pages, as before the restart point came down).
  */
-export const BACKSTOP_CHECKPOINT_PAGES = 2 * RESTART_WAL_FRAMES;
+export const BACKSTOP_CHECKPOINT_PAGES = 8 * RESTART_WAL_FRAMES;
 
 let checkpointer: Worker | null = null;
 
