@@ -10,7 +10,7 @@ const { file, intervalMs, restartFrames, keepWalMs } = workerData as {
   file: string;
   intervalMs: number;
   restartFrames: number;
-  keepWalMs: number | undefined;
+  keepWalMs: number;
 };
 const port = parentPort!;
 const db = openConnection();

@@ -2,6 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import { logger } from '@/lib/log/logger';
 import { getDbHandle, setAutoCheckpoint, SQLITE_DEFAULT_AUTOCHECKPOINT } from './client';
 import { startDbThread } from './threads';
+import { KEEP_WAL_MS } from './wal-checkpoint';
 
 /**
  * WAL frames past which the checkpointer makes sure the WAL starts over (a RESTART checkpoint: it holds the writers
@@ -19,7 +20,7 @@ export const RESTART_WAL_FRAMES = 16_384;
  * WAL pages past which a connection checkpoints by itself (SQLite's own auto-checkpoint) while the checkpointer
  * runs: only a backstop for a stalled checkpointer thread, as a checkpoint inside a commit stalls the event loop.
  * Well above the checkpointer's own restart point, or the backstop would fire first, and again every few commits
- * until the checkpointer got the WAL to start over (131,072 pages, as before the restart point came down).
+ * until the checkpointer got the WAL to start over (131,072 pages).
  */
 export const BACKSTOP_CHECKPOINT_PAGES = 8 * RESTART_WAL_FRAMES;
 
@@ -38,7 +39,7 @@ export function checkpointerRunning(): boolean {
 export function startCheckpointer(
   intervalMs = 200,
   restartFrames = RESTART_WAL_FRAMES,
-  keepWalMs?: number, // db/wal-checkpoint.ts: KEEP_WAL_MS
+  keepWalMs = KEEP_WAL_MS,
 ): void {
   const file = getDbHandle().path;
   if (checkpointer || file === ':memory:') return;

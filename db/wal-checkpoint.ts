@@ -22,7 +22,7 @@ const LARGE_WAL_FRAMES = 4096;
  * commit, and each fdatasync then also commits the filesystem's journal (the file's new size and blocks): 333 µs and
  * 137 µs of CPU per 137 KB commit against 203 µs and 77 µs in place (ext4 on the 2-core machine). When the WAL was
  * given back at the first quiet moment, a burst after a pause of a second ran its first 1.5 s (up to the first
- * restart) at 10–11k webhooks/s instead of 15–17k. Kept this long, bursts minutes apart find it ready; a server that
+ * restart, at 65,536 frames then) at 10–11k webhooks/s instead of 15–17k. Kept this long, bursts minutes apart find it ready; a server that
  * stays quieter gives the space back.
  */
 export const KEEP_WAL_MS = 10 * 60_000;
@@ -56,11 +56,11 @@ export function walCheckpointer(
   const restart = db.prepare('PRAGMA wal_checkpoint(RESTART)');
   const truncate = db.prepare('PRAGMA wal_checkpoint(TRUNCATE)');
   // Changes whenever another connection has committed since this one last asked.
-  const dataVersion = db.prepare('PRAGMA data_version').pluck();
+  const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
   db.pragma('busy_timeout = 0');
   const frameBytes = (db.pragma('page_size', { simple: true }) as number) + 24;
   const walBytes = () => fs.statSync(`${db.name}-wal`, { throwIfNoEntry: false })?.size ?? 0;
-  let lastVersion: unknown = null;
+  let lastVersion: number | undefined;
   let burstAt = now();
   return () => {
     let { log, checkpointed } = passive.get() as Checkpoint;
