@@ -1,7 +1,7 @@
 import client from 'prom-client';
 import { getDbHandle } from '@/db/client';
 import { searchDatabasePath } from '@/db/search-db';
-import { RUN_STATUSES } from '@/db/schema';
+import { NOT_QUEUED, RUN_STATUSES } from '@/db/schema';
 import { queueDepth } from '@/lib/delivery/queue';
 import { fileSize } from './files';
 
@@ -74,7 +74,11 @@ function createMetrics(): Metrics {
     collect() {
       safely(() => {
         const rows = getDbHandle()
-          .sqlite.prepare(`select status, count(*) as n from runs group by status`)
+          // Through the partial status indexes and runs_queued_idx, not the table (db/schema/runs.ts).
+          .sqlite.prepare(
+            `select status, count(*) as n from runs r where ${NOT_QUEUED} group by status
+             union all select 'queued', count(*) from runs r where r.status = 'queued'`,
+          )
           .all() as { status: string; n: number }[];
         const counts = new Map(rows.map((r) => [r.status, r.n]));
         for (const status of RUN_STATUSES) this.set({ status }, counts.get(status) ?? 0);

@@ -1,5 +1,5 @@
 import { getDbHandle } from '@/db/client';
-import { RUN_STATUSES, type RunStatus } from '@/db/schema';
+import { NOT_QUEUED, RUN_STATUSES, type RunStatus } from '@/db/schema';
 import { queueDepth } from '@/lib/delivery/queue';
 import type { SessionUser } from '@/lib/users/users';
 import { idFloor } from './id-time';
@@ -80,17 +80,27 @@ export function getDashboard(user: Viewer, range: DashboardRange = '24h', now = 
           + (select count(*) from events where user_id = @userId and hook_id is null and id >= @from and id < @to)
        as n`,
   );
+  // Queued runs from their own index; the others from the partial (user_id, status, id) (db/schema/runs.ts).
   const countRuns = cachedStatement(
     sqlite,
-    `select status, count(*) as n from runs
-     where user_id = ? and status in (${RUN_STATUSES.map((s) => `'${s}'`).join(', ')}) and id >= ? and id < ?
-     group by status`,
+    `select status, count(*) as n from runs r
+     where r.user_id = @userId and r.status in (${RUN_STATUSES.filter((s) => s !== 'queued')
+       .map((s) => `'${s}'`)
+       .join(', ')}) and ${NOT_QUEUED} and r.id >= @from and r.id < @to
+     group by status
+     union all
+     select 'queued', count(*) from runs r
+     where r.user_id = @userId and r.status = 'queued' and r.id >= @from and r.id < @to`,
   );
   for (const b of buckets) {
     const end = b.start + HOUR;
     const range = { userId: user.id, from: idFloor('evt', b.start), to: idFloor('evt', end) };
     b.events = (countEvents.get(range) as { n: number }).n;
-    const rows = countRuns.all(user.id, idFloor('run', b.start), idFloor('run', end)) as {
+    const rows = countRuns.all({
+      userId: user.id,
+      from: idFloor('run', b.start),
+      to: idFloor('run', end),
+    }) as {
       status: RunStatus;
       n: number;
     }[];
@@ -134,7 +144,8 @@ export function getDashboard(user: Viewer, range: DashboardRange = '24h', now = 
   const topFailing = cachedStatement(
     sqlite,
     `select r.automation_id, a.name, count(*) as failed from runs r left join automations a on a.id = r.automation_id
-     where r.user_id = ? and r.status = 'failed' and r.id >= ? group by r.automation_id order by failed desc limit 5`,
+     where r.user_id = ? and r.status = 'failed' and ${NOT_QUEUED} and r.id >= ?
+     group by r.automation_id order by failed desc limit 5`,
   ).all(user.id, idFloor('run', firstHour)) as {
     automation_id: string;
     name: string | null;

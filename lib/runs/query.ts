@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import { getDbHandle } from '@/db/client';
-import { RUN_STATUSES, type RunStatus } from '@/db/schema';
+import { NOT_QUEUED, RUN_STATUSES, type RunStatus } from '@/db/schema';
 import { ValidationError } from '@/lib/errors';
 import type { SessionUser } from '@/lib/users/users';
 import { parseInput } from '@/lib/validation';
@@ -151,10 +151,9 @@ export function toFtsQuery(q: string): string | null {
 function filterConditions(user: Owner, q: ParsedQuery): { where: string[]; params: Record<string, unknown> } {
   const where = ['r.user_id = @userId'];
   const params: Record<string, unknown> = { userId: user.id };
-  if (q.status) {
-    where.push('r.status = @status');
-    params.status = q.status;
-  }
+  // The status as a literal (it is one of RUN_STATUSES), with the partial indexes' own term: SQLite matches a partial
+  // index to a query only through terms it can see when it plans (db/schema/runs.ts).
+  if (q.status) where.push(statusTerm(q.status));
   if (q.automationId) {
     where.push('r.automation_id = @automationId');
     params.automationId = q.automationId;
@@ -182,7 +181,12 @@ function filterConditions(user: Owner, q: ParsedQuery): { where: string[]; param
   return { where, params };
 }
 
-/** Indexes that hold a user's, or an automation's, runs in id order within each status. */
+/** `r.status` is `status`, in the form the status indexes are read with (`status` is one of RUN_STATUSES). */
+export function statusTerm(status: RunStatus): string {
+  return status === 'queued' ? `r.status = 'queued'` : `r.status = '${status}' and ${NOT_QUEUED}`;
+}
+
+/** Indexes that hold a user's, or an automation's, runs in id order within each status (but queued). */
 type PerStatusIndex = 'runs_user_status_idx' | 'runs_automation_status_idx';
 
 /**
@@ -199,27 +203,32 @@ export function perStatusIndex(
 
 /**
  * The newest `@limit` runs matching `where` (on runs `r`): read in order, or with `index`, at most `@limit` per status
- * from it and merged.
+ * from it and merged. Queued runs are not in `index`: they come from the user's in runs_queued_idx, so `where` must
+ * hold `r.user_id = @userId` then.
  */
 export function newestRuns(where: string, index: PerStatusIndex | null): string {
   const newest = (extra: string, indexed: string) =>
     `select ${RUN_COLUMNS} from runs r ${indexed} where ${where}${extra} order by r.id desc limit @limit`;
   if (!index) return newest('', '');
   const perStatus = RUN_STATUSES.map(
-    (s) => `select * from (${newest(` and r.status = '${s}'`, `indexed by ${index}`)})`,
+    (s) =>
+      `select * from (${newest(` and ${statusTerm(s)}`, `indexed by ${s === 'queued' ? 'runs_queued_idx' : index}`)})`,
   );
   return `select * from (${perStatus.join(' union all ')}) order by id desc limit @limit`;
 }
 
-/** The newest run of each automation (its status and creation time), for the automations list. */
-export function lastRuns(automationIds: string[]): Map<string, { status: RunStatus; createdAt: number }> {
+/** The newest run of each of the user's automations (its status and creation time), for the automations list. */
+export function lastRuns(
+  userId: string,
+  automationIds: string[],
+): Map<string, { status: RunStatus; createdAt: number }> {
   const newest = cachedStatement(
     getDbHandle().sqlite,
-    newestRuns('r.automation_id = @automationId', 'runs_automation_status_idx'),
+    newestRuns('r.user_id = @userId and r.automation_id = @automationId', 'runs_automation_status_idx'),
   );
   const out = new Map<string, { status: RunStatus; createdAt: number }>();
   for (const automationId of automationIds) {
-    const run = newest.get({ automationId, limit: 1 }) as RunRow | undefined;
+    const run = newest.get({ userId, automationId, limit: 1 }) as RunRow | undefined;
     if (run) out.set(automationId, { status: run.status, createdAt: run.created_at });
   }
   return out;

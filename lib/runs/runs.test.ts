@@ -8,7 +8,15 @@ import { listAutomations } from '@/lib/automations/automations';
 import { getDashboard } from './dashboard';
 import { getRunDetail, toApiRun } from './detail';
 import { idFloor } from './id-time';
-import { countRuns, listRuns, newestRuns, perStatusIndex, toFtsQuery, type RunListQuery } from './query';
+import {
+  countRuns,
+  listRuns,
+  newestRuns,
+  perStatusIndex,
+  statusTerm,
+  toFtsQuery,
+  type RunListQuery,
+} from './query';
 import { searchReader } from './search-index';
 import { bulkRetry, retryRun } from './retry';
 
@@ -108,6 +116,10 @@ function insertFailedStep(runId: string) {
 }
 
 /** Every run a list query pages through, following its cursor to the end. */
+function statusOf(runId: string): string | undefined {
+  return sqlite().prepare(`select status from runs where id = ?`).pluck().get(runId) as string | undefined;
+}
+
 function allPages(user: { id: string }, query: RunListQuery): string[] {
   const ids: string[] = [];
   let cursor: string | undefined;
@@ -191,6 +203,28 @@ describe('listRuns', () => {
       ['Carol automation', 'retrying'],
     ]);
     expect(list[1]!.lastRun!.createdAt).toBe(new Date(1234).toISOString());
+
+    // Queued runs have an index of their own (db/schema/runs.ts): every read by status still finds each run once.
+    const all = allPages(carol, { limit: 50 });
+    for (const status of statuses) {
+      const expected = all.filter((id) => statusOf(id) === status);
+      expect(allPages(carol, { status: status as RunListQuery['status'], limit: 2 })).toEqual(expected);
+      expect(countRuns(carol, { status: status as RunListQuery['status'] }).count).toBe(expected.length);
+    }
+    expect(countRuns(carol, { status: 'queued' }).count).toBe(3);
+    const pending = getDashboard({ ...carol, role: 'member' }, '24h').totals.pending;
+    expect(pending).toBe(
+      all.filter((id) => ['queued', 'running', 'retrying'].includes(statusOf(id)!)).length,
+    );
+    // A queued run that the worker finishes moves from the queued index to the other; the lists follow it.
+    const [firstQueued] = allPages(carol, { status: 'queued', limit: 50 });
+    sqlite().prepare(`update runs set status = 'succeeded' where id = ?`).run(firstQueued);
+    expect(allPages(carol, { status: 'queued', limit: 50 })).not.toContain(firstQueued);
+    expect(allPages(carol, { status: 'succeeded', limit: 50 })).toContain(firstQueued);
+    expect(allPages(carol, { limit: 3 })).toEqual(all);
+    // An automation whose newest run is queued shows it as such.
+    insertRun(carol.id, other, insertEvent(carol.id, hook, {}), hook, 'queued');
+    expect(listAutomations(carol.id).items[0]!.lastRun?.status).toBe('queued');
   });
 
   it('reads a page of runs per status through an index when no index holds them in order, never all of them', () => {
@@ -204,16 +238,26 @@ describe('listRuns', () => {
       ).map((r) => r.detail);
     const searches = (detail: string[]) => detail.filter((d) => d.startsWith('SEARCH r USING'));
 
+    // Queued runs from their own index (db/schema/runs.ts), the other five statuses from the partial one.
     const mine = plan({}, 'r.user_id = @userId and r.id < @cursor');
-    expect(searches(mine)).toEqual(
-      Array(6).fill('SEARCH r USING INDEX runs_user_status_idx (user_id=? AND status=? AND id<?)'),
-    );
+    expect(searches(mine)).toEqual([
+      'SEARCH r USING INDEX runs_queued_idx (user_id=? AND id<?)',
+      ...Array(5).fill('SEARCH r USING INDEX runs_user_status_idx (user_id=? AND status=? AND id<?)'),
+    ]);
     expect(mine.filter((d) => /^SCAN r\b/.test(d))).toEqual([]);
 
     const where = 'r.user_id = @userId and r.automation_id = @automationId';
-    expect(searches(plan({ automationId: autoA }, where))).toEqual(
-      Array(6).fill('SEARCH r USING INDEX runs_automation_status_idx (automation_id=? AND status=?)'),
-    );
+    expect(searches(plan({ automationId: autoA }, where))).toEqual([
+      'SEARCH r USING INDEX runs_queued_idx (user_id=?)',
+      ...Array(5).fill('SEARCH r USING INDEX runs_automation_status_idx (automation_id=? AND status=?)'),
+    ]);
+    // Filtered by one status, that status's index reads them in order.
+    expect(plan({ status: 'queued' }, `r.user_id = @userId and ${statusTerm('queued')}`)).toEqual([
+      'SEARCH r USING INDEX runs_queued_idx (user_id=?)',
+    ]);
+    expect(plan({ status: 'failed' }, `r.user_id = @userId and ${statusTerm('failed')}`)).toEqual([
+      'SEARCH r USING INDEX runs_user_status_idx (user_id=? AND status=?)',
+    ]);
     // With a hook too, the hook's index reads them in order.
     expect(plan({ automationId: autoA, hookId: hookA }, `${where} and r.hook_id = @hookId`)).toEqual([
       'SEARCH r USING INDEX runs_hook_idx (hook_id=?)',
