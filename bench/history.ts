@@ -28,7 +28,7 @@ process.env.HOOKLINE_ENCRYPTION_KEY ||= 'bench-encryption-key';
 
 const { getDbHandle, closeDb } = await import('@/db/client');
 const { encodeTime, idFloor } = await import('@/lib/runs/id-time');
-const { listRuns, countRuns, newestRuns } = await import('@/lib/runs/query');
+const { listRuns, countRuns, newestRuns, statusTerm } = await import('@/lib/runs/query');
 const { getRunDetail } = await import('@/lib/runs/detail');
 const { getDashboard } = await import('@/lib/runs/dashboard');
 const { listAutomations } = await import('@/lib/automations/automations');
@@ -295,7 +295,7 @@ async function main() {
   plan('first page', newestRuns('r.user_id = @userId', 'runs_user_status_idx'), [{ userId, limit: 51 }]);
   plan(
     'failed + automation',
-    `select id from runs r where r.user_id = ? and r.status = 'failed' and r.automation_id = ? order by r.id desc limit 51`,
+    `select id from runs r where r.user_id = ? and ${statusTerm('failed')} and r.automation_id = ? order by r.id desc limit 51`,
     [userId, automationIds[3]],
   );
   plan(

@@ -37,16 +37,22 @@ export const runs = sqliteTable(
   (t) => [
     // No (user_id, id) index: a user's newest runs are read per status from this one (lib/runs/query.ts), and each
     // ingest commit writes one b-tree fewer per run (migration 0009).
-    // Neither this one nor runs_automation_status_idx (migration 0011) holds queued runs: a run is queued when the
-    // ingest commit inserts it, and its entry went in the middle of each (before the user's and the automation's
-    // later statuses), where a full leaf is rebalanced with both its neighbours: ~4 of each commit's ~36 WAL pages
-    // per index. Queued runs are in runs_queued_idx, appended at the user's end of it. A query reads these two only
-    // with the NOT_QUEUED term itself in its WHERE (SQLite does not infer it from `status = 'failed'`).
+    // Neither this one nor runs_automation_status_idx (migration 0011) holds queued runs. A run is queued when the
+    // ingest commit inserts it, and its entry went in the middle of each (before the later statuses), where a full
+    // leaf is rebalanced with both its neighbours. Queued runs go to runs_queued_idx and runs_queued_automation_idx
+    // instead, appended at the end of the user's and the automation's range: 33.6 WAL pages per commit of 12 events
+    // instead of 36.3. A query reads the two status indexes only with the NOT_QUEUED term itself in its WHERE
+    // (SQLite does not infer it from `status = 'failed'`, nor from a bound parameter).
     index('runs_user_status_idx')
       .on(t.userId, t.status, t.id)
       .where(sql`status <> 'queued'`),
     index('runs_queued_idx')
       .on(t.userId, t.id)
+      .where(sql`status = 'queued'`),
+    // An automation's newest queued runs: through runs_queued_idx they took a walk over every queued run of the user
+    // (600 ms for a page of 20 automations with 200,000 runs of another one queued).
+    index('runs_queued_automation_idx')
+      .on(t.automationId, t.id)
       .where(sql`status = 'queued'`),
     // No (automation_id, id) index either: runs_automation_status_idx (automation_id, status, id), from migration
     // 0002, serves an automation's newest runs per status (lib/runs/query.ts), one b-tree fewer per run (0010).

@@ -201,10 +201,15 @@ export function perStatusIndex(
   return q.automationId ? 'runs_automation_status_idx' : 'runs_user_status_idx';
 }
 
+/** Where each PerStatusIndex's queued runs are (db/schema/runs.ts: the status indexes leave them out). */
+const QUEUED_INDEX: Record<PerStatusIndex, string> = {
+  runs_user_status_idx: 'runs_queued_idx',
+  runs_automation_status_idx: 'runs_queued_automation_idx',
+};
+
 /**
  * The newest `@limit` runs matching `where` (on runs `r`): read in order, or with `index`, at most `@limit` per status
- * from it and merged. Queued runs are not in `index`: they come from the user's in runs_queued_idx, so `where` must
- * hold `r.user_id = @userId` then.
+ * from it (the queued ones from QUEUED_INDEX) and merged.
  */
 export function newestRuns(where: string, index: PerStatusIndex | null): string {
   const newest = (extra: string, indexed: string) =>
@@ -212,7 +217,7 @@ export function newestRuns(where: string, index: PerStatusIndex | null): string 
   if (!index) return newest('', '');
   const perStatus = RUN_STATUSES.map(
     (s) =>
-      `select * from (${newest(` and ${statusTerm(s)}`, `indexed by ${s === 'queued' ? 'runs_queued_idx' : index}`)})`,
+      `select * from (${newest(` and ${statusTerm(s)}`, `indexed by ${s === 'queued' ? QUEUED_INDEX[index] : index}`)})`,
   );
   return `select * from (${perStatus.join(' union all ')}) order by id desc limit @limit`;
 }

@@ -238,7 +238,7 @@ describe('listRuns', () => {
       ).map((r) => r.detail);
     const searches = (detail: string[]) => detail.filter((d) => d.startsWith('SEARCH r USING'));
 
-    // Queued runs from their own index (db/schema/runs.ts), the other five statuses from the partial one.
+    // Queued runs from their own indexes (db/schema/runs.ts), the other five statuses from the partial ones.
     const mine = plan({}, 'r.user_id = @userId and r.id < @cursor');
     expect(searches(mine)).toEqual([
       'SEARCH r USING INDEX runs_queued_idx (user_id=? AND id<?)',
@@ -248,7 +248,7 @@ describe('listRuns', () => {
 
     const where = 'r.user_id = @userId and r.automation_id = @automationId';
     expect(searches(plan({ automationId: autoA }, where))).toEqual([
-      'SEARCH r USING INDEX runs_queued_idx (user_id=?)',
+      'SEARCH r USING INDEX runs_queued_automation_idx (automation_id=?)',
       ...Array(5).fill('SEARCH r USING INDEX runs_automation_status_idx (automation_id=? AND status=?)'),
     ]);
     // Filtered by one status, that status's index reads them in order.
