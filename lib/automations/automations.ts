@@ -224,10 +224,7 @@ export function listAutomations(
     .limit(limit + 1)
     .all();
   const page = rows.slice(0, limit);
-  const last = lastRuns(
-    userId,
-    page.map((r) => r.id),
-  );
+  const last = lastRuns(page.map((r) => r.id));
   return {
     items: page.map((row) => {
       const run = last.get(row.id);

@@ -3,7 +3,7 @@ import { NOT_QUEUED, RUN_STATUSES, type RunStatus } from '@/db/schema';
 import { queueDepth } from '@/lib/delivery/queue';
 import type { SessionUser } from '@/lib/users/users';
 import { idFloor } from './id-time';
-import { cachedStatement } from './query';
+import { cachedStatement, statusTerm } from './query';
 
 type Viewer = Pick<SessionUser, 'id' | 'role'>;
 
@@ -144,7 +144,7 @@ export function getDashboard(user: Viewer, range: DashboardRange = '24h', now = 
   const topFailing = cachedStatement(
     sqlite,
     `select r.automation_id, a.name, count(*) as failed from runs r left join automations a on a.id = r.automation_id
-     where r.user_id = ? and r.status = 'failed' and ${NOT_QUEUED} and r.id >= ?
+     where r.user_id = ? and ${statusTerm('failed')} and r.id >= ?
      group by r.automation_id order by failed desc limit 5`,
   ).all(user.id, idFloor('run', firstHour)) as {
     automation_id: string;

@@ -222,18 +222,15 @@ export function newestRuns(where: string, index: PerStatusIndex | null): string 
   return `select * from (${perStatus.join(' union all ')}) order by id desc limit @limit`;
 }
 
-/** The newest run of each of the user's automations (its status and creation time), for the automations list. */
-export function lastRuns(
-  userId: string,
-  automationIds: string[],
-): Map<string, { status: RunStatus; createdAt: number }> {
+/** The newest run of each automation (its status and creation time), for the automations list. */
+export function lastRuns(automationIds: string[]): Map<string, { status: RunStatus; createdAt: number }> {
   const newest = cachedStatement(
     getDbHandle().sqlite,
-    newestRuns('r.user_id = @userId and r.automation_id = @automationId', 'runs_automation_status_idx'),
+    newestRuns('r.automation_id = @automationId', 'runs_automation_status_idx'),
   );
   const out = new Map<string, { status: RunStatus; createdAt: number }>();
   for (const automationId of automationIds) {
-    const run = newest.get({ userId, automationId, limit: 1 }) as RunRow | undefined;
+    const run = newest.get({ automationId, limit: 1 }) as RunRow | undefined;
     if (run) out.set(automationId, { status: run.status, createdAt: run.created_at });
   }
   return out;
