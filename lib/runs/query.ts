@@ -181,8 +181,13 @@ function filterConditions(user: Owner, q: ParsedQuery): { where: string[]; param
   return { where, params };
 }
 
-/** `r.status` is `status`, in the form the status indexes are read with (`status` is one of RUN_STATUSES). */
+/**
+ * `r.status` is `status`, in the form the status indexes are read with. The status goes into the SQL as a literal, so
+ * anything but one of RUN_STATUSES is refused here too, whatever its caller validated.
+ */
 export function statusTerm(status: RunStatus): string {
+  if (!RUN_STATUSES.includes(status))
+    throw new ValidationError(`Unknown run status ${JSON.stringify(status)}`);
   return status === 'queued' ? `r.status = 'queued'` : `r.status = '${status}' and ${NOT_QUEUED}`;
 }
 

@@ -258,6 +258,8 @@ describe('listRuns', () => {
     expect(plan({ status: 'failed' }, `r.user_id = @userId and ${statusTerm('failed')}`)).toEqual([
       'SEARCH r USING INDEX runs_user_status_idx (user_id=? AND status=?)',
     ]);
+    // The status is a literal in the SQL: only a known one gets there.
+    expect(() => statusTerm("failed' or 1=1 --" as 'failed')).toThrow(ValidationError);
     // With a hook too, the hook's index reads them in order.
     expect(plan({ automationId: autoA, hookId: hookA }, `${where} and r.hook_id = @hookId`)).toEqual([
       'SEARCH r USING INDEX runs_hook_idx (hook_id=?)',
