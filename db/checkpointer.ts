@@ -7,12 +7,12 @@ import { KEEP_WAL_MS } from './wal-checkpoint';
 /**
  * WAL frames past which the checkpointer makes sure the WAL starts over (a RESTART checkpoint: it holds the writers
  * off for a moment), so a steady stream of commits cannot grow it without end (db/checkpoint-thread.ts). Under
- * bench:ingest the WAL takes ~40,000 frames a second, so it starts over every ~0.4 s at 16,384 (64 MB of frames; the file peaks at ~110 MB, as the
- * restart waits for the next round). At
- * 65,536 (256 MB) each restart held the writers off longer: the slowest acknowledgement of a run took 35–54 ms
- * against 18–43 ms, and Hookline accepted 16,650/s against 17,500/s on average (nine and six runs, interleaved; p99
- * ~1 ms lower at 65,536). 8,192 did no better than 16,384. The WAL file stays this size after a burst for a while
- * (db/wal-checkpoint.ts, KEEP_WAL_MS), so the smaller size is also less disk held.
+ * bench:ingest the WAL takes ~40,000 frames a second, so it starts over every ~0.4 s at 16,384 (64 MB of frames;
+ * the file peaks at ~110 MB, as the restart waits for the next round). At 65,536 (256 MB) each restart held the
+ * writers off longer: the slowest acknowledgement of a run took 35–54 ms against 18–43 ms, and Hookline accepted
+ * 16,650/s against 17,500/s on average (nine and six runs, interleaved; p99 ~1 ms lower at 65,536). 8,192 did no
+ * better than 16,384. The WAL file stays this size after a burst for a while (db/wal-checkpoint.ts, KEEP_WAL_MS),
+ * so the smaller size is also less disk held.
  */
 export const RESTART_WAL_FRAMES = 16_384;
 

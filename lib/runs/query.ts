@@ -220,10 +220,10 @@ export function newestRuns(where: string, index: PerStatusIndex | null): string 
   const newest = (extra: string, indexed: string) =>
     `select ${RUN_COLUMNS} from runs r ${indexed} where ${where}${extra} order by r.id desc limit @limit`;
   if (!index) return newest('', '');
-  const perStatus = RUN_STATUSES.map(
-    (s) =>
-      `select * from (${newest(` and ${statusTerm(s)}`, `indexed by ${s === 'queued' ? QUEUED_INDEX[index] : index}`)})`,
-  );
+  const perStatus = RUN_STATUSES.map((s) => {
+    const indexed = `indexed by ${s === 'queued' ? QUEUED_INDEX[index] : index}`;
+    return `select * from (${newest(` and ${statusTerm(s)}`, indexed)})`;
+  });
   return `select * from (${perStatus.join(' union all ')}) order by id desc limit @limit`;
 }
 
