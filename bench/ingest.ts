@@ -60,12 +60,15 @@ async function delivered(): Promise<{ count: number }> {
 }
 
 /**
- * When the backlog is delivered: a run's job is deleted as the run finishes, so none left means none pending. A cheap
- * look (counting tens of thousands of runs every 50 ms took a sixth of a core from the drain being measured); the
- * runs' count by status confirms it. 0 if not within 120 s of `since`; `what` names the backlog in what it prints.
+ * When the backlog is delivered: a run's job is deleted as the run finishes, so no job left, and no batch of runs
+ * still to become jobs, means none pending. A cheap look (counting tens of thousands of runs every 50 ms took a sixth
+ * of a core from the drain being measured); the runs' count by status confirms it. 0 if not within 120 s of
+ * `since`; `what` names the backlog in what it prints.
  */
 async function drained(db: Database.Database, since: number, what: string): Promise<number> {
-  const anyJob = db.prepare(`select exists (select 1 from jobs) as n`).pluck();
+  const anyJob = db
+    .prepare(`select exists (select 1 from jobs) or exists (select 1 from run_batches) as n`)
+    .pluck();
   const pending = db
     .prepare(`select count(*) from runs where status in ('queued', 'running', 'retrying')`)
     .pluck();

@@ -136,6 +136,14 @@ export const jobs = sqliteTable(
   ],
 );
 
+// The runs of an ingest commit, queued as one row until a claim turns them into a job each (RUN_BATCH,
+// lib/delivery/queue.ts). A rowid table with no other index: each commit appends one row at its end.
+export const runBatches = sqliteTable('run_batches', {
+  seq: integer('seq').primaryKey(),
+  runIds: text('run_ids', { mode: 'json' }).$type<string[]>().notNull(),
+  dueAt: integer('due_at').notNull(),
+});
+
 // Per-destination state shared by every worker process: circuit breaker and operator controls.
 export const destinations = sqliteTable('destinations', {
   host: text('host').primaryKey(),

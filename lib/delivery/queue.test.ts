@@ -1,8 +1,22 @@
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDbHandle } from '@/db/client';
 import { newId } from '@/lib/ids';
 import { addHook, addUser, useTempDatabase } from '@/test/support/db';
-import { claimDueJobs, completeJob, enqueueJob, enqueueRunBatch, queueDepth, rescheduleJob } from './queue';
+import {
+  claimDueJobs,
+  completeJob,
+  enqueueJob,
+  enqueueRunBatch,
+  nextDueAt,
+  queueDepth,
+  rescheduleJob,
+} from './queue';
 
 let cleanup: () => void;
 beforeAll(() => {
@@ -75,7 +89,7 @@ describe('enqueueJob', () => {
   });
 });
 
-describe('a batch of runs (one job for an ingest commit’s runs)', () => {
+describe('a batch of runs (one row queuing an ingest commit’s runs)', () => {
   it('becomes a due job per run still there when claimed, and starts nothing itself', () => {
     addUser('usr_batch', 'batch@example.com');
     addHook('hk_batch', 'usr_batch');
@@ -104,15 +118,17 @@ describe('a batch of runs (one job for an ingest commit’s runs)', () => {
     enqueueRunBatch(db, [a, 'run_deleted', b], now - 5);
     const jobsOf = db.prepare(`select kind, due_at, lease_until from jobs where run_id = ?`);
     expect(jobsOf.all(a)).toEqual([]);
-    const before = queueDepth(db, now).due;
+    const batches = db.prepare(`select count(*) from run_batches`).pluck();
+    expect(batches.get()).toBe(1);
+    const before = queueDepth(db, now);
     const claimed = claimDueJobs(db, { limit: 1_000, leaseMs: 5_000, now });
     expect(claimed.filter((j) => j.runId === a || j.runId === b || j.kind === 'runs')).toEqual([]);
     for (const id of [a, b])
       expect(jobsOf.all(id)).toEqual([{ kind: 'run', due_at: now - 5, lease_until: null }]);
     expect(jobsOf.all('run_deleted')).toEqual([]);
-    expect(db.prepare(`select count(*) from jobs where kind = 'runs'`).pluck().get()).toBe(0);
+    expect(batches.get()).toBe(0);
     // The depth counted the batch as its three runs; now their two jobs (leased jobs count too, as before).
-    expect(queueDepth(db, now).due).toBe(before - 1);
+    expect(queueDepth(db, now).due).toBe(before.due - 1);
     // The next claim takes the run jobs.
     const next = claimDueJobs(db, { limit: 10, leaseMs: 5_000, now });
     expect(next.map((j) => j.runId).sort()).toEqual([a, b].sort());
@@ -122,8 +138,43 @@ describe('a batch of runs (one job for an ingest commit’s runs)', () => {
     const later = now + 60_000;
     const runs = [run(), run(), run()];
     runs.forEach((id, i) => enqueueRunBatch(db, [id], later - 10 + i));
+    // The worker wakes for the oldest batch; each counts as its runs.
+    expect(nextDueAt(db, later)).toBe(later - 10);
+    expect(queueDepth(db, later)).toEqual({ due: 3, oldestDueAt: later - 10 });
     expect(claimDueJobs(db, { limit: 1, leaseMs: 5_000, now: later })).toEqual([]);
     for (const id of runs) expect(jobsOf.all(id)).toHaveLength(1);
-    expect(db.prepare(`select count(*) from jobs where kind = 'runs'`).pluck().get()).toBe(0);
+    expect(batches.get()).toBe(0);
+  });
+
+  it('takes over the batches an earlier version queued as jobs, in their order (migration 0012)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hookline-0012-'));
+    const old = new Database(path.join(dir, 'hookline.db'));
+    try {
+      // The database as the version before 0012 left it.
+      const folder = path.join(dir, 'migrations');
+      fs.cpSync(path.resolve('db/migrations'), folder, { recursive: true });
+      const journalFile = path.join(folder, 'meta/_journal.json');
+      const journal = JSON.parse(fs.readFileSync(journalFile, 'utf8')) as { entries: { tag: string }[] };
+      journal.entries = journal.entries.filter((e) => e.tag < '0012');
+      fs.writeFileSync(journalFile, JSON.stringify(journal));
+      migrate(drizzle(old), { migrationsFolder: folder });
+      const job = old.prepare(
+        `insert into jobs (id, kind, payload, due_at, created_at) values (?, ?, ?, ?, 0)`,
+      );
+      job.run('job_1', 'runs', '["run_c"]', 20);
+      job.run('job_2', 'runs', '["run_a","run_b"]', 10);
+      job.run('job_3', 'alert', '{}', 5);
+
+      migrate(drizzle(old), { migrationsFolder: path.resolve('db/migrations') });
+      expect(old.prepare(`select run_ids, due_at from run_batches order by seq`).all()).toEqual([
+        { run_ids: '["run_a","run_b"]', due_at: 10 },
+        { run_ids: '["run_c"]', due_at: 20 },
+      ]);
+      expect(old.prepare(`select id from jobs`).pluck().all()).toEqual(['job_3']);
+      expect(queueDepth(old, 100)).toEqual({ due: 4, oldestDueAt: 5 });
+    } finally {
+      old.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

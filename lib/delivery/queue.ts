@@ -43,12 +43,13 @@ export interface JobRow {
 }
 
 /**
- * The kind of the one job the ingest writer commits for all the runs of a commit (lib/ingest/write-events.ts), its
- * payload their ids: an ingest commit of 13 events then writes one job row, not 13 (each ~4.5 µs of the writer's
- * ~25 µs per event: a row and three index entries). Claiming it turns it into a due `run` job per run, in the claim's
- * transaction, and returns it so the worker claims again; it never runs itself.
+ * The runs of an ingest commit (lib/ingest/write-events.ts) are queued as one row of `run_batches`, their ids in it,
+ * not as a job each: a row appended to a table with no other index, where a jobs row also wrote three index b-trees
+ * (id, due time, run) in the commit every answer waits for. A claim turns the due batches into a due `run` job per run,
+ * in the claim's transaction, through the candidate below: it stands for them among the jobs picked, and never runs.
  */
 export const RUN_BATCH = 'runs';
+const BATCHES: ClaimCandidate = { id: 'run_batches', host: null, lease_until: null };
 
 const statements = new WeakMap<Database.Database, ReturnType<typeof prepare>>();
 
@@ -88,17 +89,19 @@ function prepare(sqlite: Database.Database) {
       // Walks the due_at index and stops at the first unleased job (min() with this filter would scan the table).
       `select due_at as due from jobs where lease_until is null or lease_until < ? order by due_at limit 1`,
     ),
-    // A batch of runs counts as its runs.
-    depth: sqlite.prepare(
-      `select coalesce(sum(case when kind = '${RUN_BATCH}' then json_array_length(payload) else 1 end), 0) as n,
-         min(due_at) as oldest from jobs where due_at <= ?`,
+    depth: sqlite.prepare(`select count(*) as n, min(due_at) as oldest from jobs where due_at <= ?`),
+    // A batch counts as its runs.
+    batchDepth: sqlite.prepare(
+      `select coalesce(sum(json_array_length(run_ids)), 0) as n, min(due_at) as oldest from run_batches
+       where due_at <= ?`,
     ),
-    dueBatches: sqlite
-      .prepare(
-        `select id from jobs where kind = '${RUN_BATCH}' and due_at <= ? and (lease_until is null or lease_until < ?)
-         order by due_at limit ?`,
-      )
-      .pluck(),
+    // Batches are appended in commit order, so the first is the oldest.
+    firstBatchDue: sqlite.prepare(`select due_at from run_batches order by seq limit 1`).pluck(),
+    enqueueBatch: sqlite.prepare(`insert into run_batches (run_ids, due_at) values (?, ?)`),
+    takeBatches: sqlite.prepare(
+      `delete from run_batches where seq in (select seq from run_batches where due_at <= ? order by seq limit ?)
+       returning run_ids, due_at`,
+    ),
     // Only runs that still exist: one deleted meanwhile (pruned, its automation deleted) has nothing left to do.
     expand: sqlite.prepare(
       `insert into jobs (id, kind, run_id, payload, due_at, attempts, host, idempotency_key, created_at)
@@ -161,10 +164,14 @@ export function selectClaimCandidates(
   const s = stmts(sqlite);
   const picked: ClaimCandidate[] = [];
   if (options.limit <= 0) return picked;
+  // Due batches of runs besides: not a delivery slot, and their run jobs are due at once (BATCHES).
+  const batches = (s.firstBatchDue.get() as number | undefined) ?? Infinity;
+  if (batches <= now) picked.push(BATCHES);
+  const limit = options.limit + picked.length;
   const pageSize = Math.max(options.limit * 4, 64);
   const refused = new Set<string>();
   const seen = new Set<string>();
-  for (let page = 0; page < 8 && picked.length < options.limit; page++) {
+  for (let page = 0; page < 8 && picked.length < limit; page++) {
     const candidates = (
       refused.size === 0
         ? s.candidates.all(now, now, pageSize)
@@ -172,7 +179,7 @@ export function selectClaimCandidates(
     ) as ClaimCandidate[];
     const refusedBefore = refused.size;
     for (const c of candidates) {
-      if (picked.length >= options.limit) break;
+      if (picked.length >= limit) break;
       if (seen.has(c.id) || (c.host !== null && refused.has(c.host))) continue;
       seen.add(c.id);
       if (options.accept && !options.accept(c.host)) {
@@ -195,43 +202,54 @@ export function claimJobs(sqlite: Database.Database, ids: string[], now: number,
   const s = stmts(sqlite);
   const rows: JobRow[] = [];
   for (const id of ids) {
+    if (id === BATCHES.id) {
+      if (expandRunBatches(sqlite, now) > 0) rows.push(EXPANDED);
+      continue;
+    }
     const row = s.claim.get(now + leaseMs, randomUUID(), id, now, now) as JobRow | undefined;
-    if (!row) continue;
-    if (row.kind === RUN_BATCH) expandRunBatches(sqlite, row, now, leaseMs);
-    rows.push(row);
+    if (row) rows.push(row);
   }
   return rows;
 }
 
-/** Batches expanded in one claim besides the one claimed: one extra claim per few hundred runs, not per commit. */
-const EXPAND_AHEAD = 32;
+/** What a claim returns for the batches it expanded: no job, only the sign to claim again (expandedRunBatch). */
+const EXPANDED: JobRow = {
+  id: BATCHES.id,
+  kind: RUN_BATCH,
+  run_id: null,
+  payload: null,
+  due_at: 0,
+  attempts: 0,
+  host: null,
+  claim_token: '',
+  lease_until: 0,
+};
 
-function expandRunBatches(sqlite: Database.Database, first: JobRow, now: number, leaseMs: number): void {
+/** Batches expanded by one claim: one extra claim per few hundred runs, not per commit. */
+const BATCHES_PER_CLAIM = 32;
+
+/**
+ * The oldest due batches become a due job per run still there (one deleted meanwhile, pruned or its automation
+ * deleted, has nothing left to do), with the batch's due time, and are gone. In the claim's transaction: another
+ * process's claim takes the next ones. Returns how many batches.
+ */
+function expandRunBatches(sqlite: Database.Database, now: number): number {
   const s = stmts(sqlite);
-  expandRunBatch(sqlite, first, now);
-  for (const id of s.dueBatches.all(now, now, EXPAND_AHEAD) as string[]) {
-    // Claimed first, as any job: in a transaction of its own process, but another may hold its lease.
-    const row = s.claim.get(now + leaseMs, randomUUID(), id, now, now) as JobRow | undefined;
-    if (row) expandRunBatch(sqlite, row, now);
-  }
+  const batches = s.takeBatches.all(now, BATCHES_PER_CLAIM) as { run_ids: string; due_at: number }[];
+  for (const batch of batches)
+    for (const runId of JSON.parse(batch.run_ids) as string[])
+      s.expand.run(newId('job'), batch.due_at, now, runId);
+  return batches.length;
 }
 
-/** A claimed batch of runs becomes a due job per run (same due time), and is gone. */
-function expandRunBatch(sqlite: Database.Database, row: JobRow, now: number): void {
-  const s = stmts(sqlite);
-  for (const runId of JSON.parse(row.payload ?? '[]') as string[])
-    s.expand.run(newId('job'), row.due_at, now, runId);
-  s.complete.run(row.id, row.claim_token);
-}
-
-/** Whether a claim turned a batch of runs into run jobs: they are due, and the worker should claim again. */
+/** Whether a claim turned batches of runs into run jobs: they are due, and the worker should claim again. */
 export function expandedRunBatch(rows: JobRow[]): boolean {
   return rows.some((r) => r.kind === RUN_BATCH);
 }
 
-/** Queues one job for a commit's runs (see RUN_BATCH). */
+/** Queues the runs of an ingest commit, as one row (see RUN_BATCH). */
 export function enqueueRunBatch(sqlite: Database.Database, runIds: string[], dueAt: number): void {
-  enqueueJob(sqlite, { kind: RUN_BATCH, payload: runIds, dueAt });
+  stmts(sqlite).enqueueBatch.run(JSON.stringify(runIds), dueAt);
 }
 
 /** The claimed rows as jobs, in the order they were picked; logs the ones taken over from an expired lease. */
@@ -316,17 +334,23 @@ export function extendLease(
   return ok;
 }
 
-/** Earliest due time of an unleased job, or null when the queue is empty. */
+/** Earliest due time of an unleased job or a batch of runs, or null when the queue is empty. */
 export function nextDueAt(sqlite: Database.Database, now = Date.now()): number | null {
-  return (stmts(sqlite).nextDue.get(now) as { due: number } | undefined)?.due ?? null;
+  const s = stmts(sqlite);
+  const job = (s.nextDue.get(now) as { due: number } | undefined)?.due ?? Infinity;
+  const due = Math.min(job, (s.firstBatchDue.get() as number | undefined) ?? Infinity);
+  return due === Infinity ? null : due;
 }
 
 export function queueDepth(
   sqlite: Database.Database,
   now = Date.now(),
 ): { due: number; oldestDueAt: number | null } {
-  const row = stmts(sqlite).depth.get(now) as { n: number; oldest: number | null };
-  return { due: row.n, oldestDueAt: row.oldest };
+  const s = stmts(sqlite);
+  const jobs = s.depth.get(now) as { n: number; oldest: number | null };
+  const batches = s.batchDepth.get(now) as { n: number; oldest: number | null };
+  const oldest = [jobs.oldest, batches.oldest].filter((t) => t !== null);
+  return { due: jobs.n + batches.n, oldestDueAt: oldest.length > 0 ? Math.min(...oldest) : null };
 }
 
 // In-process wake-up: ingest and the API call wakeWorker() after committing new jobs, so the worker starts at once

@@ -90,8 +90,8 @@ describe('storeAccepted (writer thread)', () => {
     }
     const runIds = results.flatMap((r) => (r.duplicate ? [] : r.runIds));
     // Each run in exactly one batch, no other job, fewer batches than runs (20 requests sent together share commits).
-    expect(sqlite.prepare(`select count(*) from jobs where kind <> 'runs'`).pluck().get()).toBe(0);
-    const batches = sqlite.prepare(`select payload from jobs where kind = 'runs'`).pluck().all() as string[];
+    expect(sqlite.prepare(`select count(*) from jobs`).pluck().get()).toBe(0);
+    const batches = sqlite.prepare(`select run_ids from run_batches`).pluck().all() as string[];
     const batched = batches.flatMap((p) => JSON.parse(p) as string[]);
     expect(batched.sort()).toEqual([...runIds].sort());
     expect(batches.length).toBeLessThan(runIds.length);
@@ -100,7 +100,7 @@ describe('storeAccepted (writer thread)', () => {
     expect(claimDueJobs(sqlite, { limit: 100, leaseMs: 60_000 })).toEqual([]);
     const jobOf = sqlite.prepare(`select kind, lease_until from jobs where run_id = ?`);
     for (const id of runIds) expect(jobOf.all(id)).toEqual([{ kind: 'run', lease_until: null }]);
-    expect(sqlite.prepare(`select count(*) from jobs where kind = 'runs'`).pluck().get()).toBe(0);
+    expect(sqlite.prepare(`select count(*) from run_batches`).pluck().get()).toBe(0);
     expect(queueDepth(sqlite).due).toBe(runIds.length);
   });
 

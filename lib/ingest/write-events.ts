@@ -99,7 +99,7 @@ function insertEvent(
 interface BatchState {
   touched: Map<string, number>;
   automations: Map<string, RunTarget[]>;
-  /** The commit's runs, queued in one job (RUN_BATCH, lib/delivery/queue.ts). */
+  /** The commit's runs, queued as one batch (RUN_BATCH, lib/delivery/queue.ts). */
   runIds: string[];
   firstAt: number;
 }
@@ -137,8 +137,8 @@ const statements = new WeakMap<Database.Database, Statements>();
 
 /**
  * Stores a batch of requests in ONE transaction: each accepted event with a run per enabled webhook automation of its
- * hook (read in the same transaction, so none is missed) and one job for all those runs, duplicates and rejections
- * as metadata.
+ * hook (read in the same transaction, so none is missed) and one batch queuing all those runs, duplicates and
+ * rejections as metadata.
  * All or nothing: on an error nothing of the batch is stored.
  */
 export function writeEvents(sqlite: Database.Database, items: WriteItem[]): StoreResult[] {

@@ -14,7 +14,7 @@ const statements = new WeakMap<Database.Database, Database.Statement>();
 /**
  * Inserts a queued run and its job for each automation. Call inside the transaction that stores the event, so an
  * acknowledged event always has its runs (outbox). Returns the run ids. With `batch`, the run ids are added to it
- * instead, for the caller to queue in one job (enqueueRunBatch) in the same transaction.
+ * instead, for the caller to queue as one batch (enqueueRunBatch) in the same transaction.
  */
 export function insertRunsForEvent(
   sqlite: Database.Database,
