@@ -1,7 +1,7 @@
 // npm run bench:ingest — Hookline's /h/<token> under load vs a bare node:http + better-sqlite3 server.
 // 1 KB JSON, 32 keep-alive connections, 10 s each after a warm-up; the hook has one automation (filter + mapping)
 // delivering to a local sink running at the same time. Then a steady open-loop stream at the target rate
-// (BENCH_STREAM_RATE, default 4,000/s) that the deliveries should keep pace with. Prints figures; asserts nothing.
+// (BENCH_STREAM_RATE, default 4,000/s), and when its last delivery arrived. Prints figures; asserts nothing.
 //
 // Hookline's load runs in BENCH_ROUNDS rounds (default 3), each followed by its backlog's delivery and 5 s of the bare
 // server, with 5 s of the bare server before the first: a round's ratio is to the bare seconds on either side of it
