@@ -44,14 +44,6 @@ function cli(args: string[], env: Record<string, string>): string {
   return r.stdout.trim().split('\n').at(-1)!;
 }
 
-/** The Node flags of `npm start`: the options before the script in package.json's start script. */
-function startFlags(): string[] {
-  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
-    scripts: { start: string };
-  };
-  return pkg.scripts.start.split(' ').filter((word) => word.startsWith('--'));
-}
-
 /** Starts Hookline (production build) on a fresh database with a user and API token. */
 export async function startHookline(port: number, extraEnv: Record<string, string> = {}) {
   const dir = tempDir('data');
@@ -70,9 +62,8 @@ export async function startHookline(port: number, extraEnv: Record<string, strin
     db.close();
   }
   const token = cli(['token', 'create', '--email', 'bench@example.com', '--name', 'bench'], env);
-  // The Node flags `npm start` runs the server with (package.json), so a bench measures what users run; then
-  // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", or a flag to compare) after them, where it wins.
-  const nodeArgs = [...startFlags(), ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
+  // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server under load.
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const proc = await startProcess(
     [...nodeArgs, '--import', 'tsx', path.join(ROOT, 'server.ts')],
     env,

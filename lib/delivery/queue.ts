@@ -141,10 +141,6 @@ export function enqueueJob(
   return id;
 }
 
-/**
- * Claims up to `limit` due jobs. `accept` may refuse a candidate (e.g. its destination host is at its concurrency
- * limit or paused by the circuit breaker); refused jobs stay queued, untouched.
- */
 /** A job that may be claimed: due, and not leased (or its lease ran out). */
 export interface ClaimCandidate {
   id: string;
@@ -153,8 +149,9 @@ export interface ClaimCandidate {
 }
 
 /**
- * Picks up to `limit` due jobs to claim; reads only. `accept` may refuse a candidate (e.g. its destination host is
- * at its concurrency limit or paused by the circuit breaker); refused jobs stay queued, untouched.
+ * Picks up to `limit` due jobs to claim, and BATCHES first when a batch of runs is due; reads only. `accept` may refuse
+ * a candidate (e.g. its destination host is at its concurrency limit or paused by the circuit breaker); refused jobs
+ * stay queued, untouched.
  */
 export function selectClaimCandidates(
   sqlite: Database.Database,
@@ -196,7 +193,7 @@ export function selectClaimCandidates(
 
 /**
  * Claims the given jobs, inside the caller's transaction: each one only if it is still due and unleased, since
- * another process may have claimed it since it was picked.
+ * another process may have claimed it since it was picked. BATCHES expands the due batches of runs instead.
  */
 export function claimJobs(sqlite: Database.Database, ids: string[], now: number, leaseMs: number): JobRow[] {
   const s = stmts(sqlite);
